@@ -1,0 +1,65 @@
+package io.pcsr.udf.infer;
+
+import io.pcsr.udf.image.FloatImage;
+
+/**
+ * The bilinear upsampling PCSR adds to its MLP output (align_corners=False, edge clamped, as
+ * grid_sample with border padding computes it), for the HR pixels of a region. Computed on the
+ * raw LR: bilinear weights sum to one, so this equals bilinear(LR - mean) + mean.
+ */
+final class BilinearResidual {
+  private BilinearResidual() {}
+
+  static float[] compute(FloatImage lr, LrRegion region, int scale) {
+    int hrH = region.height() * scale;
+    int hrW = region.width() * scale;
+    int[] y0 = new int[hrH];
+    int[] y1 = new int[hrH];
+    float[] wy = new float[hrH];
+    taps(region.y0() * scale, hrH, scale, lr.height(), y0, y1, wy);
+    int[] x0 = new int[hrW];
+    int[] x1 = new int[hrW];
+    float[] wx = new float[hrW];
+    taps(region.x0() * scale, hrW, scale, lr.width(), x0, x1, wx);
+    float[] out = new float[3 * hrH * hrW];
+    float[] src = lr.data();
+    int lw = lr.width();
+    int lplane = lr.height() * lw;
+    for (int c = 0; c < 3; c++) {
+      int base = c * lplane;
+      int obase = c * hrH * hrW;
+      for (int j = 0; j < hrH; j++) {
+        int r0 = base + y0[j] * lw;
+        int r1 = base + y1[j] * lw;
+        float b = wy[j];
+        float a = 1f - b;
+        int orow = obase + j * hrW;
+        for (int i = 0; i < hrW; i++) {
+          float d = wx[i];
+          float e = 1f - d;
+          float top = e * src[r0 + x0[i]] + d * src[r0 + x1[i]];
+          float bottom = e * src[r1 + x0[i]] + d * src[r1 + x1[i]];
+          out[orow + i] = a * top + b * bottom;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Source taps for HR indices [start, start+n) along an axis of LR length len. */
+  private static void taps(int start, int n, int scale, int len, int[] i0, int[] i1, float[] w1) {
+    for (int k = 0; k < n; k++) {
+      double src = (start + k + 0.5) / scale - 0.5;
+      if (src < 0) {
+        src = 0;
+      }
+      if (src > len - 1) {
+        src = len - 1;
+      }
+      int lo = (int) Math.floor(src);
+      i0[k] = lo;
+      i1[k] = Math.min(lo + 1, len - 1);
+      w1[k] = (float) (src - lo);
+    }
+  }
+}

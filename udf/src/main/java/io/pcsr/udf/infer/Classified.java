@@ -1,0 +1,51 @@
+package io.pcsr.udf.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Stage one of PCSR inference over a region: the backbone features kept for upsampling, and
+ * the classifier's probabilities per HR pixel (row-major over the region's HR rectangle).
+ * Routing happens between this stage and {@link PcsrEngine#upsample}. Owns native memory:
+ * close it.
+ */
+public final class Classified implements AutoCloseable {
+  final NDManager manager;
+  final NDArray featureRows; // (region LR pixels, C), row-major over the region
+  final float[] residual;    // 3 x HR region, bilinear LR + RGB mean, planar
+  private final float[] pLight;
+  private final float[] pHeavy;
+  private final LrRegion region;
+  private final int scale;
+  final long encodeNanos;
+  final long classifyNanos;
+
+  Classified(NDManager manager, NDArray featureRows, float[] residual, float[] pLight,
+      float[] pHeavy, LrRegion region, int scale, long encodeNanos, long classifyNanos) {
+    this.manager = manager;
+    this.featureRows = featureRows;
+    this.residual = residual;
+    this.pLight = pLight;
+    this.pHeavy = pHeavy;
+    this.region = region;
+    this.scale = scale;
+    this.encodeNanos = encodeNanos;
+    this.classifyNanos = classifyNanos;
+  }
+
+  /** Softmax probability of the light class per HR pixel. */
+  public float[] pLight() { return pLight; }
+
+  /** Softmax probability of the heavy class per HR pixel. */
+  public float[] pHeavy() { return pHeavy; }
+
+  public LrRegion region() { return region; }
+
+  public int scale() { return scale; }
+
+  public int hrHeight() { return region.height() * scale; }
+
+  public int hrWidth() { return region.width() * scale; }
+
+  @Override public void close() { manager.close(); }
+}

@@ -1,0 +1,66 @@
+package io.pcsr.udf.infer;
+
+import ai.djl.ndarray.NDManager;
+import io.pcsr.udf.checkpoint.Checkpoint;
+import io.pcsr.udf.checkpoint.CheckpointLoader;
+import io.pcsr.udf.model.OriginalModel;
+import io.pcsr.udf.model.PcsrModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One loaded model per JVM and model file: a Spark executor's tasks, and every partition they
+ * run, share it instead of reloading weights per partition. Models stay until the JVM exits or
+ * {@link #clear()} is called.
+ */
+public final class ModelCache {
+  private static final Map<String, PcsrEngine> ENGINES = new ConcurrentHashMap<>();
+  private static final Map<String, OriginalModel> ORIGINALS = new ConcurrentHashMap<>();
+  private static final NDManager ROOT = NDManager.newBaseManager();
+
+  private ModelCache() {}
+
+  /** The PCSR engine for this checkpoint file and scale, loading it on first use. */
+  public static PcsrEngine engine(Path checkpoint, int scale) {
+    String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale;
+    return ENGINES.computeIfAbsent(key, k -> new PcsrEngine(loadPcsr(checkpoint), scale));
+  }
+
+  /** As {@link #engine(Path, int)}, for a checkpoint already in memory under a stable key. */
+  public static PcsrEngine engine(String key, Checkpoint checkpoint, int scale) {
+    return ENGINES.computeIfAbsent(key + "@x" + scale,
+        k -> new PcsrEngine(PcsrModel.fromCheckpoint(checkpoint, ROOT, key), scale));
+  }
+
+  public static OriginalModel original(Path checkpoint) {
+    String key = checkpoint.toAbsolutePath().normalize().toString();
+    return ORIGINALS.computeIfAbsent(key,
+        k -> OriginalModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString()));
+  }
+
+  private static PcsrModel loadPcsr(Path checkpoint) {
+    return PcsrModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString());
+  }
+
+  private static Checkpoint read(Path checkpoint) {
+    try {
+      return CheckpointLoader.load(checkpoint);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load model " + checkpoint + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Closes every cached model (tests; executors simply exit). */
+  public static synchronized void clear() {
+    ENGINES.values().forEach(e -> {
+      e.close();
+      e.model().close();
+    });
+    ENGINES.clear();
+    ORIGINALS.values().forEach(OriginalModel::close);
+    ORIGINALS.clear();
+  }
+}

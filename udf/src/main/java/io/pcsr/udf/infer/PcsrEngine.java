@@ -1,0 +1,229 @@
+package io.pcsr.udf.infer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.model.PcsrModel;
+import io.pcsr.udf.model.PixelMlp;
+
+/**
+ * PCSR inference on one LR input (a whole image or a tile with its halo), in two stages so that
+ * routing can be decided in between, possibly over a whole image spread across many tiles:
+ * {@link #classify} (backbone + classifier on every HR pixel of a region), then
+ * {@link #upsample} (each HR pixel through the one upsampler its class names).
+ *
+ * <p>Pixels are handled in offset-major chunks: for a chunk of LR pixels, the first MLP layer is
+ * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
+ * heavy and light upsamplers each see one contiguous batch of exactly the rows routed to them,
+ * gathered once per chunk, so wall time follows the heavy share.
+ *
+ * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
+ */
+public final class PcsrEngine implements AutoCloseable {
+  /** LR pixels per chunk: s^2 x this many HR rows pass through an MLP at a time. */
+  public static final int CHUNK_LR_PIXELS_DEFAULT = 4096;
+
+  private final PcsrModel model;
+  private final int scale;
+  private final int chunkLrPixels;
+  private final NDManager manager;
+  private final NDArray classifierBias;
+  private final NDArray lightBias;
+  private final NDArray heavyBias;
+  private final float[] mean;
+
+  public PcsrEngine(PcsrModel model, int scale) {
+    this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
+  }
+
+  public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels) {
+    if (scale < 1) {
+      throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
+    }
+    this.model = model;
+    this.scale = scale;
+    this.chunkLrPixels = chunkLrPixels;
+    this.manager = NDManager.newBaseManager();
+    this.classifierBias = offsetBias(model.classifier());
+    this.lightBias = offsetBias(model.light());
+    this.heavyBias = offsetBias(model.heavy());
+    this.mean = model.rgbMean();
+  }
+
+  private NDArray offsetBias(PixelMlp mlp) {
+    return manager.create(mlp.offsetBias(scale), new Shape(scale * scale, mlp.firstWidth()));
+  }
+
+  public PcsrModel model() { return model; }
+
+  public int scale() { return scale; }
+
+  /** Backbone on the whole input, classifier on every HR pixel of {@code region}. */
+  public Classified classify(FloatImage lr, LrRegion region) {
+    checkRegion(lr, region);
+    NDManager m = NDManager.newBaseManager();
+    try {
+      long t0 = System.nanoTime();
+      NDArray featureRows = encode(m, lr, region);
+      long t1 = System.nanoTime();
+      int hrPixels = region.pixels() * scale * scale;
+      float[] pLight = new float[hrPixels];
+      float[] pHeavy = new float[hrPixels];
+      classifyChunks(featureRows, region, pLight, pHeavy);
+      long t2 = System.nanoTime();
+      float[] residual = BilinearResidual.compute(lr, region, scale);
+      return new Classified(m, featureRows, residual, pLight, pHeavy, region, scale, t1 - t0, t2 - t1);
+    } catch (RuntimeException | Error e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  private static void checkRegion(FloatImage lr, LrRegion r) {
+    if (lr.channels() != 3) {
+      throw new IllegalArgumentException("PCSR needs 3-channel RGB input, got " + lr.channels());
+    }
+    if (r.y0() + r.height() > lr.height() || r.x0() + r.width() > lr.width()) {
+      throw new IllegalArgumentException("region " + r + " outside the " + lr.height() + "x"
+          + lr.width() + " input");
+    }
+  }
+
+  /** Mean-subtracted NHWC input through the backbone; the region's features as rows. */
+  private NDArray encode(NDManager m, FloatImage lr, LrRegion region) {
+    int h = lr.height();
+    int w = lr.width();
+    float[] src = lr.data();
+    float[] hwc = new float[h * w * 3];
+    for (int c = 0; c < 3; c++) {
+      float mu = mean[c];
+      int plane = c * h * w;
+      for (int i = 0; i < h * w; i++) {
+        hwc[i * 3 + c] = src[plane + i] - mu;
+      }
+    }
+    try (NDArray input = m.create(hwc, new Shape(1, h, w, 3));
+        NDArray features = model.backbone().features(input)) {
+      int c = model.backbone().channels();
+      if (region.coversWhole(h, w)) {
+        return features.reshape(h * w, c);
+      }
+      try (NDArray crop = features.get(new NDIndex(":, {}:{}, {}:{}, :", region.y0(),
+          region.y0() + region.height(), region.x0(), region.x0() + region.width()))) {
+        return crop.reshape(region.pixels(), c);
+      }
+    }
+  }
+
+  private void classifyChunks(NDArray featureRows, LrRegion region, float[] pLight, float[] pHeavy) {
+    PixelMlp cls = model.classifier();
+    int s2 = scale * scale;
+    int n = region.pixels();
+    try (NDArray bias = classifierBias.reshape(s2, 1, cls.firstWidth())) {
+      for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+        int p1 = Math.min(n, p0 + chunkLrPixels);
+        try (NDManager chunk = featureRows.getManager().newSubManager()) {
+          NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
+          rows.attach(chunk);
+          NDArray z = cls.projectFeatures(rows);
+          z.attach(chunk);
+          NDArray pre = z.expandDims(0).add(bias); // (s2, k, H1)
+          pre.attach(chunk);
+          NDArray logits = cls.finish(pre);
+          logits.attach(chunk);
+          NDArray prob = logits.softmax(2);
+          prob.attach(chunk);
+          scatterProbabilities(prob.toFloatArray(), p0, p1, region, pLight, pHeavy);
+        }
+      }
+    }
+  }
+
+  /** prob is (s2, k, 2) offset-major; write into the region's HR raster. */
+  private void scatterProbabilities(float[] prob, int p0, int p1, LrRegion region,
+      float[] pLight, float[] pHeavy) {
+    int k = p1 - p0;
+    int hrWidth = region.width() * scale;
+    for (int t = 0; t < scale * scale; t++) {
+      int ty = t / scale;
+      int tx = t % scale;
+      for (int q = 0; q < k; q++) {
+        int p = p0 + q;
+        int y = (p / region.width()) * scale + ty;
+        int x = (p % region.width()) * scale + tx;
+        int src = (t * k + q) * 2;
+        pLight[y * hrWidth + x] = prob[src];
+        pHeavy[y * hrWidth + x] = prob[src + 1];
+      }
+    }
+  }
+
+  /**
+   * Runs each HR pixel of the classified region through the upsampler its flag names
+   * (0 light, 1 heavy), adds the bilinear residual, optionally refines, and returns the HR image.
+   */
+  public Upsampled upsample(Classified c, byte[] heavyFlags, boolean refine) {
+    long t0 = System.nanoTime();
+    LrRegion region = c.region();
+    int hrH = c.hrHeight();
+    int hrW = c.hrWidth();
+    if (heavyFlags.length != hrH * hrW) {
+      throw new IllegalArgumentException("flags for " + heavyFlags.length + " pixels, region has "
+          + hrH * hrW);
+    }
+    float[] out = c.residual.clone();
+    int n = region.pixels();
+    long heavy = 0;
+    for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+      int p1 = Math.min(n, p0 + chunkLrPixels);
+      ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale);
+      heavy += routes.heavyCount();
+      try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
+        NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
+        rows.attach(chunk);
+        runPath(chunk, rows, model.light(), lightBias, routes.light(), out, hrH, hrW);
+        runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
+      }
+    }
+    if (refine) {
+      io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW);
+    }
+    long total = (long) hrH * hrW;
+    return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
+        System.nanoTime() - t0);
+  }
+
+  /** One upsampler on the chunk rows routed to it; adds its RGB to {@code out}. */
+  private void runPath(NDManager chunk, NDArray rows, PixelMlp mlp, NDArray offsetBias,
+      ChunkRoutes.Path path, float[] out, int hrH, int hrW) {
+    if (path.size() == 0) {
+      return;
+    }
+    NDArray z = mlp.projectFeatures(rows);
+    z.attach(chunk);
+    NDArray lrIndex = chunk.create(path.lrIndex());
+    NDArray offsetIndex = chunk.create(path.offsetIndex());
+    NDArray pre = z.get(lrIndex);
+    pre.attach(chunk);
+    NDArray bias = offsetBias.get(offsetIndex);
+    bias.attach(chunk);
+    pre.addi(bias);
+    NDArray rgb = mlp.finish(pre);
+    rgb.attach(chunk);
+    float[] v = rgb.toFloatArray();
+    int[] target = path.hrIndex();
+    int plane = hrH * hrW;
+    for (int i = 0; i < target.length; i++) {
+      int at = target[i];
+      out[at] += v[3 * i];
+      out[plane + at] += v[3 * i + 1];
+      out[2 * plane + at] += v[3 * i + 2];
+    }
+  }
+
+  @Override public void close() {
+    manager.close();
+  }
+}

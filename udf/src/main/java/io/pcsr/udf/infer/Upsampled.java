@@ -1,0 +1,10 @@
+package io.pcsr.udf.infer;
+
+import io.pcsr.udf.image.FloatImage;
+
+/**
+ * The HR result of a region: RGB in [0,1] space before clamping (the RGB mean added back), the
+ * class per HR pixel (0 light, 1 heavy) and how many pixels took each path.
+ */
+public record Upsampled(FloatImage image, byte[] heavyFlags, long heavyPixels, long lightPixels,
+    long upsampleNanos) {}
