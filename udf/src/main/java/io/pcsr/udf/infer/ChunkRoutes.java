@@ -23,6 +23,7 @@ final class ChunkRoutes {
   Path light() { return light; }
   Path heavy() { return heavy; }
   int heavyCount() { return heavy.size(); }
+  int size() { return heavy.size() + light.size(); }
 
   static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale) {
     int hrWidth = regionWidth * scale;

@@ -47,5 +47,10 @@ public final class Classified implements AutoCloseable {
 
   public int hrWidth() { return region.width() * scale; }
 
+  /** Nanoseconds spent in the backbone and in the classifier. */
+  public long encodeNanos() { return encodeNanos; }
+
+  public long classifyNanos() { return classifyNanos; }
+
   @Override public void close() { manager.close(); }
 }

@@ -25,13 +25,19 @@ public final class ModelCache {
 
   /** The PCSR engine for this checkpoint file and scale, loading it on first use. */
   public static PcsrEngine engine(Path checkpoint, int scale) {
-    String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale;
-    return ENGINES.computeIfAbsent(key, k -> new PcsrEngine(loadPcsr(checkpoint), scale));
+    return engine(checkpoint, scale, PcsrEngine.CHUNK_LR_PIXELS_DEFAULT);
+  }
+
+  /** As {@link #engine(Path, int)} with an explicit chunk size (LR pixels per MLP batch). */
+  public static PcsrEngine engine(Path checkpoint, int scale, int chunkLrPixels) {
+    String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale + "/" + chunkLrPixels;
+    return ENGINES.computeIfAbsent(key,
+        k -> new PcsrEngine(loadPcsr(checkpoint), scale, chunkLrPixels));
   }
 
   /** As {@link #engine(Path, int)}, for a checkpoint already in memory under a stable key. */
   public static PcsrEngine engine(String key, Checkpoint checkpoint, int scale) {
-    return ENGINES.computeIfAbsent(key + "@x" + scale,
+    return ENGINES.computeIfAbsent(key + "@x" + scale + "/" + PcsrEngine.CHUNK_LR_PIXELS_DEFAULT,
         k -> new PcsrEngine(PcsrModel.fromCheckpoint(checkpoint, ROOT, key), scale));
   }
 

@@ -22,8 +22,12 @@ import io.pcsr.udf.model.PixelMlp;
  * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
  */
 public final class PcsrEngine implements AutoCloseable {
-  /** LR pixels per chunk: s^2 x this many HR rows pass through an MLP at a time. */
-  public static final int CHUNK_LR_PIXELS_DEFAULT = 4096;
+  /**
+   * LR pixels per chunk: s^2 x this many HR rows pass through an MLP at a time. 1024 (16384 HR
+   * rows at x4) keeps activations in cache; measured on the demo image, 65536-row chunks made
+   * the all-heavy run 4x slower (7.2 s vs 1.8 s).
+   */
+  public static final int CHUNK_LR_PIXELS_DEFAULT = 1024;
 
   private final PcsrModel model;
   private final int scale;
@@ -183,7 +187,9 @@ public final class PcsrEngine implements AutoCloseable {
       try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
         rows.attach(chunk);
-        runPath(chunk, rows, model.light(), lightBias, routes.light(), out, hrH, hrW);
+        if (routes.heavyCount() < routes.size()) {
+          runLightDense(chunk, rows, p0, p1, region.width(), heavyFlags, out, hrH, hrW);
+        }
         runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
       }
     }
@@ -193,6 +199,42 @@ public final class PcsrEngine implements AutoCloseable {
     long total = (long) hrH * hrW;
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
         System.nanoTime() - t0);
+  }
+
+  /**
+   * The light upsampler over every HR pixel of the chunk, kept where the pixel is light. The
+   * light MLP is ~10x cheaper than the heavy one, so computing it densely for the few heavy pixels
+   * too costs less than gathering the light rows (measured: 449 ms -> see docs/PERFORMANCE.md).
+   */
+  private void runLightDense(NDManager chunk, NDArray rows, int p0, int p1, int regionWidth,
+      byte[] flags, float[] out, int hrH, int hrW) {
+    PixelMlp light = model.light();
+    int s2 = scale * scale;
+    NDArray z = light.projectFeatures(rows);
+    z.attach(chunk);
+    NDArray bias = lightBias.reshape(s2, 1, light.firstWidth());
+    bias.attach(chunk);
+    NDArray pre = z.expandDims(0).add(bias);
+    pre.attach(chunk);
+    NDArray rgb = light.finish(pre);
+    rgb.attach(chunk);
+    float[] v = rgb.toFloatArray(); // (s2, k, 3) offset-major
+    int k = p1 - p0;
+    int plane = hrH * hrW;
+    for (int t = 0; t < s2; t++) {
+      int ty = t / scale;
+      int tx = t % scale;
+      for (int q = 0; q < k; q++) {
+        int p = p0 + q;
+        int at = ((p / regionWidth) * scale + ty) * hrW + (p % regionWidth) * scale + tx;
+        if (flags[at] == 0) {
+          int src = (t * k + q) * 3;
+          out[at] += v[src];
+          out[plane + at] += v[src + 1];
+          out[2 * plane + at] += v[src + 2];
+        }
+      }
+    }
   }
 
   /** One upsampler on the chunk rows routed to it; adds its RGB to {@code out}. */

@@ -15,9 +15,25 @@ import io.pcsr.udf.model.LayerCost;
  * @param decisions all decisions (HR pixels, times their patch multiplicity in patch mode)
  * @param flops FLOPs in both conventions
  * @param nanos wall time of the whole call
+ * @param stageNanos wall time per stage: backbone, classifier, routing, upsampling (incl. refinement)
  */
 public record SrResult(FloatImage image, float[] heavyShare, float[] pHeavy, long heavyPixels,
-    long decisions, LayerCost flops, long nanos) {
+    long decisions, LayerCost flops, long nanos, StageNanos stageNanos) {
+
+  /** Where the time went. */
+  public record StageNanos(long backbone, long classifier, long routing, long upsampling) {
+    public static final StageNanos NONE = new StageNanos(0, 0, 0, 0);
+
+    public StageNanos plus(StageNanos o) {
+      return new StageNanos(backbone + o.backbone, classifier + o.classifier, routing + o.routing,
+          upsampling + o.upsampling);
+    }
+
+    @Override public String toString() {
+      return String.format("backbone %.0f ms, classifier %.0f ms, routing %.0f ms, upsampling %.0f ms",
+          backbone / 1e6, classifier / 1e6, routing / 1e6, upsampling / 1e6);
+    }
+  }
 
   public double heavyFraction() {
     return decisions == 0 ? 0 : (double) heavyPixels / decisions;

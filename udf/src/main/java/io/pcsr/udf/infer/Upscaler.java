@@ -37,7 +37,9 @@ public final class Upscaler {
   public SrResult upscale(FloatImage lr, RoutingPolicy policy, boolean refine) {
     long t0 = System.nanoTime();
     try (Classified c = engine.classify(lr, LrRegion.whole(lr.height(), lr.width()))) {
+      long r0 = System.nanoTime();
       byte[] flags = router.route(policy, c.pLight(), c.pHeavy());
+      long routing = System.nanoTime() - r0;
       Upsampled up = engine.upsample(c, flags, refine);
       float[] share = new float[flags.length];
       for (int i = 0; i < flags.length; i++) {
@@ -45,7 +47,8 @@ public final class Upscaler {
       }
       LayerCost flops = cost.image((long) lr.height() * lr.width(), up.heavyPixels());
       return new SrResult(up.image(), share, c.pHeavy(), up.heavyPixels(), flags.length, flops,
-          System.nanoTime() - t0);
+          System.nanoTime() - t0, new SrResult.StageNanos(c.encodeNanos(), c.classifyNanos(),
+              routing, up.upsampleNanos()));
     }
   }
 
@@ -84,10 +87,14 @@ public final class Upscaler {
         classified.add(engine.classify(lr.crop(o[0], o[1], PAPER_PATCH, PAPER_PATCH),
             LrRegion.whole(PAPER_PATCH, PAPER_PATCH)));
       }
+      long r0 = System.nanoTime();
       List<byte[]> flags = routeAll(policy, classified);
+      SrResult.StageNanos stages = new SrResult.StageNanos(0, 0, System.nanoTime() - r0, 0);
       long heavy = 0;
       for (int i = 0; i < origins.size(); i++) {
         Upsampled up = engine.upsample(classified.get(i), flags.get(i), refine);
+        stages = stages.plus(new SrResult.StageNanos(classified.get(i).encodeNanos(),
+            classified.get(i).classifyNanos(), 0, up.upsampleNanos()));
         heavy += up.heavyPixels();
         accumulate(up, classified.get(i).pHeavy(), origins.get(i), s, hp, hrH, hrW, sum, heavySum, pSum, count);
         classified.get(i).close();
@@ -114,7 +121,7 @@ public final class Upscaler {
         flops = flops.plus(cost.image((long) PAPER_PATCH * PAPER_PATCH, hv));
       }
       return new SrResult(new FloatImage(3, hrH, hrW, out), share, p, heavy, decisions, flops,
-          System.nanoTime() - t0);
+          System.nanoTime() - t0, stages);
     } finally {
       classified.forEach(Classified::close);
     }

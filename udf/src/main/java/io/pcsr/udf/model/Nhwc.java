@@ -22,8 +22,11 @@ final class Nhwc {
 
   /** k x k convolution with 'same' padding; weight in PyTorch layout (Cout, Cin/groups, k, k). */
   static NDArray conv(NDArray x, NDArray weight, NDArray bias, int groups) {
-    long k = weight.getShape().get(2);
-    long pad = k / 2;
+    return conv(x, weight, bias, groups, weight.getShape().get(2) / 2);
+  }
+
+  /** k x k convolution with the given zero padding on each side. */
+  static NDArray conv(NDArray x, NDArray weight, NDArray bias, int groups, long pad) {
     try (NDArray nchw = x.transpose(0, 3, 1, 2);
         NDArray y = Conv2d.conv2d(nchw, weight, bias, new Shape(1, 1), new Shape(pad, pad),
             new Shape(1, 1), groups).singletonOrThrow()) {
@@ -32,15 +35,48 @@ final class Nhwc {
     }
   }
 
-  /** Transposed convolution (PyTorch weight layout (Cin, Cout/groups, k, k)). */
-  static NDArray convTranspose(NDArray x, NDArray weight, NDArray bias, int stride, int padding,
-      int outputPadding) {
-    try (NDArray nchw = x.transpose(0, 3, 1, 2);
-        NDArray y = ai.djl.nn.convolutional.Conv2dTranspose.conv2dTranspose(nchw, weight, bias,
-            new Shape(stride, stride), new Shape(padding, padding),
-            new Shape(outputPadding, outputPadding), new Shape(1, 1), 1).singletonOrThrow()) {
-      return y.transpose(0, 2, 3, 1).duplicate();
+  /**
+   * Transposed convolution, computed as a plain convolution over the zero-interleaved input
+   * (DJL's PyTorch engine has no deconvolution op). {@code flippedWeight} is the transposed
+   * conv's weight rearranged to (Cout, Cin, k, k) and flipped in both spatial axes
+   * ({@link #flipTransposedWeight}). Output size: (in - 1) * stride - 2 * padding + k +
+   * outputPadding.
+   */
+  static NDArray convTranspose(NDArray x, NDArray flippedWeight, NDArray bias, int stride,
+      int padding, int outputPadding) {
+    Shape s = x.getShape();
+    long n = s.get(0), h = s.get(1), w = s.get(2), c = s.get(3);
+    long k = flippedWeight.getShape().get(2);
+    try (NDArray z = x.getManager().zeros(new Shape(n, h, stride, w, stride, c))) {
+      z.set(new ai.djl.ndarray.index.NDIndex(":, :, 0, :, 0, :"), x.reshape(n, h, w, c));
+      long before = k - 1 - padding;
+      // z holds (stride - 1) trailing zeros after the last input pixel already
+      long after = before + outputPadding - (stride - 1);
+      try (NDArray flat = z.reshape(n, h * stride, w * stride, c);
+          NDArray trimmed = after >= 0 ? flat.duplicate()
+              : flat.get(new ai.djl.ndarray.index.NDIndex(":, :{}, :{}, :", h * stride + after,
+                  w * stride + after));
+          NDArray padded = trimmed.pad(new Shape(0, 0, before, Math.max(0, after), before,
+              Math.max(0, after)), 0)) {
+        return conv(padded.duplicate(), flippedWeight, bias, 1, 0);
+      }
     }
+  }
+
+  /** (Cin, Cout, k, k) transposed-conv weight -> (Cout, Cin, k, k), spatially flipped. */
+  static float[] flipTransposedWeight(float[] w, int cin, int cout, int k) {
+    float[] out = new float[w.length];
+    for (int i = 0; i < cin; i++) {
+      for (int o = 0; o < cout; o++) {
+        for (int a = 0; a < k; a++) {
+          for (int b = 0; b < k; b++) {
+            out[((o * cin + i) * k + a) * k + b] =
+                w[((i * cout + o) * k + (k - 1 - a)) * k + (k - 1 - b)];
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** PixelShuffle(r) on NHWC: channel c*r*r + i*r + j moves to sub-pixel (i, j) of channel c. */

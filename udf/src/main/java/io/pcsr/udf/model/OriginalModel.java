@@ -46,7 +46,8 @@ public final class OriginalModel implements AutoCloseable {
           if (scale != 4) {
             throw new IllegalArgumentException("FSRCNN's transposed-conv tail is defined for x4 only");
           }
-          tail = new NDArray[] {w.array("tail_conv.weight", c, 3, 9, 9), w.array("tail_conv.bias", 3)};
+          float[] flipped = Nhwc.flipTransposedWeight(w.floats("tail_conv.weight", c, 3, 9, 9), c, 3, 9);
+          tail = new NDArray[] {w.array(flipped, 3, c, 9, 9), w.array("tail_conv.bias", 3)};
         }
         case "carn" -> {
           scale = args.integer("scale", 4);

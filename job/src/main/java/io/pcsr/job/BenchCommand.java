@@ -1,0 +1,94 @@
+package io.pcsr.job;
+
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.image.ImageMetrics;
+import io.pcsr.udf.image.MatlabBicubic;
+import io.pcsr.udf.infer.ModelCache;
+import io.pcsr.udf.infer.OriginalUpscaler;
+import io.pcsr.udf.infer.SrResult;
+import io.pcsr.udf.infer.Upscaler;
+import io.pcsr.udf.routing.RoutingPolicy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Wall time against FLOPs on one image, all settings in one process so that their ratios are
+ * comparable on a noisy machine. Not a test: it asserts nothing, it reports.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time PCSR settings and the original model on one HR image (LR = bicubic x1/scale).")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--hr", required = true, paramLabel = "HR.png", description = "Ground-truth image.")
+  Path hrPath;
+
+  @Mixin ModelOption model;
+
+  @Option(names = "--original", paramLabel = "PATH",
+      description = "Checkpoint of the original network (e.g. carn-x4.pth) to time as a baseline.")
+  Path original;
+
+  @Option(names = "--repeat", defaultValue = "2",
+      description = "Runs per setting; the fastest counts (default 2).")
+  int repeat;
+
+  @Option(names = "--scale", defaultValue = "4") int scale;
+
+  @Option(names = "--chunk", paramLabel = "LR_PIXELS",
+      description = "LR pixels per MLP batch (default: the engine's).")
+  Integer chunk;
+
+  record Row(String name, double seconds, double paperFlops, double executedFlops, double heavy,
+      double psnr) {}
+
+  @Override public Integer call() throws Exception {
+    FloatImage hr = MatlabBicubic.cropToMultiple(ImageCodec.read(hrPath), scale);
+    FloatImage lr = MatlabBicubic.downscale(hr, scale);
+    Upscaler up = new Upscaler(ModelCache.engine(model.resolve(), scale,
+        chunk != null ? chunk : io.pcsr.udf.infer.PcsrEngine.CHUNK_LR_PIXELS_DEFAULT));
+    System.out.printf("bench: %s, LR %dx%d -> HR %dx%d, %d torch threads, best of %d%n",
+        model.resolve().getFileName(), lr.width(), lr.height(), hr.width(), hr.height(),
+        ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeat);
+    up.upscale(lr, new RoutingPolicy.KRule(0), true); // warm-up: JIT, allocator, oneDNN kernels
+    List<Row> rows = new ArrayList<>();
+    rows.add(time("all-heavy (k=-25)", hr, () -> up.upscale(lr, new RoutingPolicy.KRule(-25), false)));
+    rows.add(time("k=0 refine", hr, () -> up.upscale(lr, new RoutingPolicy.KRule(0), true)));
+    rows.add(time("adaptive (ADM)", hr, () -> up.upscale(lr, new RoutingPolicy.Adaptive(), false)));
+    rows.add(time("heavy-share 25%", hr, () -> up.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false)));
+    if (original != null) {
+      OriginalUpscaler base = new OriginalUpscaler(ModelCache.original(original));
+      rows.add(time("original " + original.getFileName(), hr, () -> base.upscale(lr)));
+    }
+    Row ref = rows.get(0);
+    System.out.printf("%n%-26s %8s %9s %10s %11s %10s %8s%n", "setting", "seconds", "time/all",
+        "FLOPs/all", "exec/all", "heavy", "PSNR");
+    for (Row r : rows) {
+      System.out.printf("%-26s %8.3f %9.3f %10.3f %11.3f %9.1f%% %8.3f%n", r.name, r.seconds,
+          r.seconds / ref.seconds, r.paperFlops / ref.paperFlops, r.executedFlops / ref.executedFlops,
+          100 * r.heavy, r.psnr);
+    }
+    System.out.println("time/all: wall time over all-heavy; FLOPs/all: official-convention FLOPs "
+        + "over all-heavy; exec/all: executed multiply-adds over all-heavy.");
+    return 0;
+  }
+
+  private Row time(String name, FloatImage hr, Supplier<SrResult> run) {
+    SrResult best = null;
+    for (int i = 0; i < Math.max(1, repeat); i++) {
+      SrResult r = run.get();
+      if (best == null || r.nanos() < best.nanos()) {
+        best = r;
+      }
+    }
+    double psnr = ImageMetrics.psnr(best.image(), hr, scale);
+    System.out.printf("  %-26s %.3f s   (%s)%n", name, best.nanos() / 1e9, best.stageNanos());
+    return new Row(name, best.nanos() / 1e9, best.flops().paper(), best.flops().executed(),
+        best.heavyFraction(), psnr);
+  }
+}

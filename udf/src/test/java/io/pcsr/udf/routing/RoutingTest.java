@@ -1,0 +1,71 @@
+package io.pcsr.udf.routing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class RoutingTest {
+  private final Router router = new Router(new double[] {0.3188, 0.6812}, null);
+
+  @Test
+  void kZeroIsArgmaxWithTiesToLight() {
+    float[] pl = {0.6f, 0.5f, 0.4f};
+    float[] ph = {0.4f, 0.5f, 0.6f};
+    assertArrayEquals(new byte[] {0, 0, 1}, router.kRule(0, pl, ph));
+  }
+
+  @Test
+  void largerKSendsMorePixelsLight() {
+    float[] pl = {0.45f, 0.35f, 0.25f};
+    float[] ph = {0.55f, 0.65f, 0.75f};
+    // heavy iff ph/pl > (0.6812/0.3188)^k = 2.137^k
+    assertArrayEquals(new byte[] {1, 1, 1}, router.kRule(0, pl, ph));
+    assertArrayEquals(new byte[] {0, 0, 1}, router.kRule(1, pl, ph));
+    assertArrayEquals(new byte[] {1, 1, 1}, router.kRule(-25, pl, ph));
+    assertArrayEquals(new byte[] {0, 0, 0}, router.kRule(25, pl, ph));
+  }
+
+  @Test
+  void heavyShareTakesTheHardestPixelsDeterministically() {
+    float[] p = {0.1f, 0.9f, 0.5f, 0.5f, 0.3f};
+    assertArrayEquals(new byte[] {0, 1, 1, 0, 0}, Router.topShare(p, 0.4));
+    assertArrayEquals(new byte[] {0, 0, 0, 0, 0}, Router.topShare(p, 0));
+    assertArrayEquals(new byte[] {1, 1, 1, 1, 1}, Router.topShare(p, 1));
+  }
+
+  @Test
+  void twoMeansSplitsTwoClustersAndCallsTheLowOneLight() {
+    float[] p = {0.05f, 0.1f, 0.08f, 0.9f, 0.95f, 0.12f, 0.85f};
+    assertArrayEquals(new byte[] {0, 0, 0, 1, 1, 0, 1}, TwoMeans.classify(p));
+    assertArrayEquals(new byte[3], TwoMeans.classify(new float[] {0.4f, 0.4f, 0.4f}));
+  }
+
+  @Test
+  void refinementAveragesLightPixelsNextToHeavyOnesButNeverTheBorder() {
+    int h = 4;
+    int w = 4;
+    float[] img = new float[h * w];
+    for (int i = 0; i < img.length; i++) {
+      img[i] = i;
+    }
+    byte[] heavy = new byte[h * w];
+    heavy[0] = 1; // corner heavy: only (1,1) is an interior light neighbour
+    Refinement.apply(img, heavy, h, w);
+    float mean = (0 + 1 + 2 + 4 + 5 + 6 + 8 + 9 + 10) / 9f;
+    assertEquals(mean, img[5], 1e-6);
+    assertEquals(1f, img[1]); // border row untouched
+    assertEquals(10f, img[10]); // (2,2) has no heavy neighbour
+  }
+
+  @Test
+  void parsesPolicies() {
+    assertEquals(new RoutingPolicy.KRule(0.5), RoutingPolicy.parse("k=0.5"));
+    assertEquals(new RoutingPolicy.Adaptive(), RoutingPolicy.parse("adaptive"));
+    assertEquals(new RoutingPolicy.HeavyShare(0.25), RoutingPolicy.parse("heavy-share=0.25"));
+    assertEquals(new RoutingPolicy.FlopBudget(40), RoutingPolicy.parse("flops=40"));
+    assertThrows(IllegalArgumentException.class, () -> RoutingPolicy.parse("fast"));
+    assertThrows(IllegalArgumentException.class, () -> RoutingPolicy.parse("heavy-share=2"));
+  }
+}
