@@ -18,10 +18,19 @@ public final class Router {
   }
 
   public byte[] route(RoutingPolicy policy, float[] pLight, float[] pHeavy) {
+    return decide(policy, java.util.List.of(pLight), java.util.List.of(pHeavy)).apply(pLight, pHeavy);
+  }
+
+  /**
+   * Fits a policy on all pixels of one image, given as parts (tiles) in a fixed order; the rule
+   * then applies to each part alone.
+   */
+  public RoutingRule decide(RoutingPolicy policy, java.util.List<float[]> pLight,
+      java.util.List<float[]> pHeavy) {
     if (policy instanceof RoutingPolicy.KRule k) {
-      return kRule(k.k(), pLight, pHeavy);
+      return ratio(k.k());
     } else if (policy instanceof RoutingPolicy.Adaptive) {
-      return TwoMeans.classify(pHeavy);
+      return TwoMeans.fit(pHeavy);
     } else if (policy instanceof RoutingPolicy.HeavyShare h) {
       return topShare(pHeavy, h.share());
     } else if (policy instanceof RoutingPolicy.FlopBudget f) {
@@ -34,49 +43,43 @@ public final class Router {
    * argmax(p / cost^k) in float32 as the official code computes it, ties to light. Large |k|
    * saturates the way the official code does (k = -25 sends everything heavy).
    */
-  byte[] kRule(double k, float[] pLight, float[] pHeavy) {
+  public RoutingRule.Ratio ratio(double k) {
     float divLight = (float) Math.pow((float) routingCost[0], (float) k);
     float divHeavy = (float) Math.pow((float) routingCost[1], (float) k);
-    byte[] flags = new byte[pHeavy.length];
-    for (int i = 0; i < flags.length; i++) {
-      flags[i] = pHeavy[i] / divHeavy > pLight[i] / divLight ? (byte) 1 : 0;
-    }
-    return flags;
+    return new RoutingRule.Ratio(divLight, divHeavy);
+  }
+
+  byte[] kRule(double k, float[] pLight, float[] pHeavy) {
+    return ratio(k).apply(pLight, pHeavy);
   }
 
   /**
-   * The round(share x n) pixels with the highest p_heavy go heavy; among equal probabilities at
-   * the cut, the earlier pixel in raster order wins, so the result is deterministic.
+   * The round(share x n) pixels with the highest p_heavy go heavy; pixels tied with the last one
+   * go heavy too, so the rule does not depend on pixel order or tiling.
    */
-  static byte[] topShare(float[] pHeavy, double share) {
-    int n = pHeavy.length;
+  static RoutingRule.Threshold topShare(java.util.List<float[]> parts, double share) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
     int count = (int) Math.round(share * n);
-    byte[] flags = new byte[n];
     if (count <= 0) {
-      return flags;
+      return new RoutingRule.Threshold(Float.POSITIVE_INFINITY);
     }
     if (count >= n) {
-      Arrays.fill(flags, (byte) 1);
-      return flags;
+      return new RoutingRule.Threshold(Float.NEGATIVE_INFINITY);
     }
-    float[] sorted = pHeavy.clone();
-    Arrays.sort(sorted);
-    float cut = sorted[n - count];
-    int above = 0;
-    for (float v : pHeavy) {
-      if (v > cut) {
-        above++;
-      }
+    float[] all = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, all, at, p.length);
+      at += p.length;
     }
-    int tiesToTake = count - above;
-    for (int i = 0; i < n; i++) {
-      if (pHeavy[i] > cut) {
-        flags[i] = 1;
-      } else if (pHeavy[i] == cut && tiesToTake > 0) {
-        flags[i] = 1;
-        tiesToTake--;
-      }
-    }
-    return flags;
+    Arrays.sort(all);
+    return new RoutingRule.Threshold(all[n - count]);
+  }
+
+  static byte[] topShare(float[] pHeavy, double share) {
+    return topShare(java.util.List.of(pHeavy), share).apply(null, pHeavy);
   }
 }

@@ -1,5 +1,7 @@
 package io.pcsr.udf.routing;
 
+import java.util.List;
+
 /**
  * The official ADM clustering, reproduced step by step: 1-D Lloyd 2-means (at most 20
  * iterations, stop when the squared centroid shift is at most 1e-4) over min-max-normalised
@@ -17,74 +19,69 @@ public final class TwoMeans {
 
   /** Class per pixel, 1 = heavy. */
   public static byte[] classify(float[] pHeavy) {
-    int n = pHeavy.length;
-    byte[] flags = new byte[n];
-    if (n == 0) {
-      return flags;
-    }
+    return fit(List.of(pHeavy)).apply(null, pHeavy);
+  }
+
+  /**
+   * Fits the clustering on the concatenation of {@code parts} (an image's tiles, in a fixed
+   * order) and returns the final assignment as a rule.
+   */
+  public static RoutingRule.TwoMeansAssignment fit(List<float[]> parts) {
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
-    int argMin = 0;
-    for (int i = 0; i < n; i++) {
-      float v = pHeavy[i];
-      if (v < min) {
-        min = v;
-        argMin = i;
+    long n = 0;
+    for (float[] part : parts) {
+      for (float v : part) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
       }
-      max = Math.max(max, v);
-    }
-    if (max == min) {
-      // the official code asserts here; every pixel alike means no pixel is harder: all light
-      return flags;
+      n += part.length;
     }
     float range = max - min;
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = (pHeavy[i] - min) / range;
+    if (n == 0 || !(range > 0)) {
+      // the official code asserts here; every pixel alike means none is harder: all light
+      return new RoutingRule.TwoMeansAssignment(0f, 0f, 0f, 0f, false);
     }
-    // iteration 1 from the single centroid 0.5: all points in cluster 0
+    // iteration 1 from the single centroid 0.5: every point in cluster 0 -> {mean, 0}
     double sum = 0;
-    for (float v : x) {
-      sum += v;
+    for (float[] part : parts) {
+      for (float v : part) {
+        sum += (v - min) / range;
+      }
     }
     float c0 = (float) (sum / n);
     float c1 = 0f;
-    // the first update moved from [0.5] to [mean, 0]: error >= 0.25 > tol, so iterate on
+    // that first move (from 0.5) is at least 0.25 > tol, so iterate on
     for (int iter = 1; iter < MAX_ITER; iter++) {
       double s0 = 0;
       double s1 = 0;
       long n0 = 0;
       float c0sq = c0 * c0;
       float c1sq = c1 * c1;
-      for (int i = 0; i < n; i++) {
-        float v = x[i];
-        float vsq = v * v;
-        float sim0 = 2f * v * c0 - vsq - c0sq;
-        float sim1 = 2f * v * c1 - vsq - c1sq;
-        if (sim1 > sim0) {
-          flags[i] = 1;
-          s1 += v;
-        } else {
-          flags[i] = 0;
-          s0 += v;
-          n0++;
+      for (float[] part : parts) {
+        for (float p : part) {
+          float v = (p - min) / range;
+          float vsq = v * v;
+          if (2f * v * c1 - vsq - c1sq > 2f * v * c0 - vsq - c0sq) {
+            s1 += v;
+          } else {
+            s0 += v;
+            n0++;
+          }
         }
       }
       long n1 = n - n0;
       float new0 = n0 == 0 ? 0f : (float) (s0 / n0);
       float new1 = n1 == 0 ? 0f : (float) (s1 / n1);
       double error = (double) (new0 - c0) * (new0 - c0) + (double) (new1 - c1) * (new1 - c1);
+      if (error <= TOL || iter == MAX_ITER - 1) {
+        break; // the official result is this iteration's assignment, made with c0, c1
+      }
       c0 = new0;
       c1 = new1;
-      if (error <= TOL) {
-        break;
-      }
     }
-    if (flags[argMin] == 1) {
-      for (int i = 0; i < n; i++) {
-        flags[i] = (byte) (1 - flags[i]);
-      }
-    }
-    return flags;
+    // the minimum normalises to 0; its cluster must be the light one
+    boolean minInCluster1 = -(c1 * c1) > -(c0 * c0);
+    return new RoutingRule.TwoMeansAssignment(min, range, c0, c1, minInCluster1);
   }
 }
