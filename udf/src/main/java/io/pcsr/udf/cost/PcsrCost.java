@@ -10,7 +10,7 @@ import io.pcsr.udf.model.PcsrModel;
  * light pixels + heavy on the heavy pixels.
  */
 public record PcsrCost(int scale, LayerCost backbonePerLrPixel, LayerCost classifierPerHrPixel,
-    LayerCost lightPerHrPixel, LayerCost heavyPerHrPixel) {
+    LayerCost lightPerHrPixel, LayerCost heavyPerHrPixel, double backboneOnlyExecuted) {
 
   public static PcsrCost of(PcsrModel model, int scale) {
     double s2 = (double) scale * scale;
@@ -22,7 +22,8 @@ public record PcsrCost(int scale, LayerCost backbonePerLrPixel, LayerCost classi
     return new PcsrCost(scale, backbone,
         mlp(model.classifier().paperFlopsPerHrPixel(), model.classifier().executedFlopsPerHrPixel()),
         mlp(model.light().paperFlopsPerHrPixel(), model.light().executedFlopsPerHrPixel()),
-        mlp(model.heavy().paperFlopsPerHrPixel(), model.heavy().executedFlopsPerHrPixel()));
+        mlp(model.heavy().paperFlopsPerHrPixel(), model.heavy().executedFlopsPerHrPixel()),
+        model.backbone().costPerLrPixel().executed());
   }
 
   private static LayerCost mlp(double paper, double executed) {
@@ -37,6 +38,18 @@ public record PcsrCost(int scale, LayerCost backbonePerLrPixel, LayerCost classi
         .plus(classifierPerHrPixel.times(hrPixels))
         .plus(lightPerHrPixel.times(light))
         .plus(heavyPerHrPixel.times(heavyPixels));
+  }
+
+  /**
+   * FLOPs of one engine call as executed: backbone over {@code inputLrPixels} (halo included),
+   * classifier over every HR pixel of the region, the light MLP over the rows it actually ran,
+   * the heavy MLP over the heavy pixels.
+   */
+  public double executed(long inputLrPixels, long regionLrPixels, long lightRows, long heavyPixels) {
+    return backbonePerLrPixel.executed() * inputLrPixels
+        - (backbonePerLrPixel.executed() - backboneOnlyExecuted) * (inputLrPixels - regionLrPixels)
+        + classifierPerHrPixel.executed() * regionLrPixels * scale * scale
+        + lightPerHrPixel.executed() * lightRows + heavyPerHrPixel.executed() * heavyPixels;
   }
 
   /** Cost of one HR pixel on its path, classifier included (what a per-pixel Parquet row holds). */

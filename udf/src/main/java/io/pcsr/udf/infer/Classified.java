@@ -52,5 +52,13 @@ public final class Classified implements AutoCloseable {
 
   public long classifyNanos() { return classifyNanos; }
 
-  @Override public void close() { manager.close(); }
+  private boolean closed;
+
+  /** Frees the native memory; safe to call more than once. */
+  @Override public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      manager.close();
+    }
+  }
 }

@@ -180,6 +180,7 @@ public final class PcsrEngine implements AutoCloseable {
     float[] out = c.residual.clone();
     int n = region.pixels();
     long heavy = 0;
+    long lightRows = 0;
     for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
       int p1 = Math.min(n, p0 + chunkLrPixels);
       ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale);
@@ -188,6 +189,7 @@ public final class PcsrEngine implements AutoCloseable {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
         rows.attach(chunk);
         if (routes.heavyCount() < routes.size()) {
+          lightRows += routes.size();
           runLightDense(chunk, rows, p0, p1, region.width(), heavyFlags, out, hrH, hrW);
         }
         runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
@@ -198,7 +200,7 @@ public final class PcsrEngine implements AutoCloseable {
     }
     long total = (long) hrH * hrW;
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
-        System.nanoTime() - t0);
+        lightRows, System.nanoTime() - t0);
   }
 
   /**

@@ -125,9 +125,9 @@ class ReferenceCasesTest {
     }
     int[] mult = new int[hrH * hrW];
     int patches = 0;
-    int ph = Upscaler.PAPER_PATCH * s;
-    for (int y = 0; y + Upscaler.PAPER_PATCH <= hrH / s; y += Upscaler.PAPER_STEP) {
-      for (int x = 0; x + Upscaler.PAPER_PATCH <= hrW / s; x += Upscaler.PAPER_STEP) {
+    int ph = io.pcsr.udf.tiling.TileGrid.PAPER_PATCH * s;
+    for (int y = 0; y + io.pcsr.udf.tiling.TileGrid.PAPER_PATCH <= hrH / s; y += io.pcsr.udf.tiling.TileGrid.PAPER_STEP) {
+      for (int x = 0; x + io.pcsr.udf.tiling.TileGrid.PAPER_PATCH <= hrW / s; x += io.pcsr.udf.tiling.TileGrid.PAPER_STEP) {
         patches++;
         for (int j = 0; j < ph; j++) {
           for (int i = 0; i < ph; i++) {
@@ -140,7 +140,7 @@ class ReferenceCasesTest {
     for (int i = 0; i < flag.length; i++) {
       heavy += flag[i] * mult[i];
     }
-    long lrPerPatch = (long) Upscaler.PAPER_PATCH * Upscaler.PAPER_PATCH;
+    long lrPerPatch = (long) io.pcsr.udf.tiling.TileGrid.PAPER_PATCH * io.pcsr.udf.tiling.TileGrid.PAPER_PATCH;
     return up.cost().image(lrPerPatch * patches, Math.round(heavy)).paper();
   }
 }

@@ -1,0 +1,82 @@
+package io.pcsr.udf.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.testing.Reference;
+import io.pcsr.udf.tiling.Box;
+import io.pcsr.udf.tiling.Stitcher;
+import io.pcsr.udf.tiling.Tile;
+import io.pcsr.udf.tiling.TileGrid;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Exact-mode tiling: an image cut into many tiles with a halo and stitched back equals
+ * whole-image inference, for per-pixel and per-image routing.
+ */
+class TiledEqualsWholeImageTest {
+
+  @AfterAll
+  static void release() {
+    ModelCache.clear();
+  }
+
+  @ParameterizedTest(name = "{0} {1} tile {2}")
+  @CsvSource({"carn, k=0, 40", "carn, adaptive, 40", "fsrcnn, k=0, 24", "fsrcnn, heavy-share=0.3, 24"})
+  void stitchedTilesEqualTheWholeImage(String backbone, String routing, int tileSize)
+      throws IOException {
+    FloatImage full = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"));
+    FloatImage lr = full.crop(60, 100, 110, 97); // odd sizes: partial edge tiles
+    PcsrEngine engine = ModelCache.engine(
+        Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4);
+    RoutingPolicy policy = RoutingPolicy.parse(routing);
+    SrResult whole = new Upscaler(engine).upscale(lr, policy, true);
+
+    int halo = TileGrid.exactHalo(engine.model().backbone().receptiveRadius());
+    List<Tile> grid = TileGrid.exact(lr.height(), lr.width(), tileSize, halo);
+    assertTrue(grid.size() >= 9, "many tiles: " + grid.size());
+    List<TileProcessor.TileInput> inputs = new ArrayList<>();
+    for (Tile t : grid) {
+      Box in = t.input();
+      inputs.add(new TileProcessor.TileInput(t, lr.crop(in.y(), in.x(), in.height(), in.width())));
+    }
+    List<TileProcessor.TileOutput> outs = new TileProcessor(engine, policy, true).process(inputs);
+    Stitcher st = new Stitcher(3, lr.height() * 4, lr.width() * 4);
+    long heavy = 0;
+    double paper = 0;
+    for (TileProcessor.TileOutput o : outs) {
+      st.add(o.hrBox(), o.rgb(), o.heavy());
+      heavy += o.heavyPixels();
+      paper += o.flopsPaper();
+    }
+    assertEquals(0, st.uncovered());
+    float[] tiled = st.image();
+    float[] ref = whole.image().data();
+    double max = 0;
+    for (int i = 0; i < ref.length; i++) {
+      max = Math.max(max, Math.abs(tiled[i] - ref[i]));
+    }
+    float[] share = st.heavyShare();
+    byte[] tiledClass = new byte[share.length];
+    byte[] wholeClass = new byte[share.length];
+    for (int i = 0; i < share.length; i++) {
+      tiledClass[i] = (byte) share[i];
+      wholeClass[i] = (byte) whole.heavyShare()[i];
+    }
+    System.out.printf("%s %s: %d tiles, max |diff| %.2e, heavy %d vs %d%n", backbone, routing,
+        grid.size(), max, heavy, whole.heavyPixels());
+    assertArrayEquals(wholeClass, tiledClass, "classes");
+    assertTrue(max <= 1e-5, "max |diff| " + max);
+    assertEquals(whole.heavyPixels(), heavy);
+    assertEquals(whole.flops().paper(), paper, 1e-3 * paper / 1e6);
+  }
+}
