@@ -10,7 +10,8 @@ import io.pcsr.udf.model.PcsrModel;
  * light pixels + heavy on the heavy pixels.
  */
 public record PcsrCost(int scale, LayerCost backbonePerLrPixel, LayerCost classifierPerHrPixel,
-    LayerCost lightPerHrPixel, LayerCost heavyPerHrPixel, double backboneOnlyExecuted) {
+    LayerCost lightPerHrPixel, LayerCost heavyPerHrPixel, double backboneOnlyExecuted)
+    implements java.io.Serializable {
 
   public static PcsrCost of(PcsrModel model, int scale) {
     double s2 = (double) scale * scale;

@@ -46,6 +46,10 @@ public final class CarnBackbone implements Backbone {
   }
 
   @Override public LayerCost costPerLrPixel() {
+    return cost(nf, groups);
+  }
+
+  static LayerCost cost(int nf, int groups) {
     LayerCost blockCost = Block.cost(nf, groups).times(3).plus(Cascade.cost(nf));
     return LayerCost.conv(3, 3, nf, 1).plus(blockCost.times(3)).plus(Cascade.cost(nf));
   }

@@ -70,6 +70,10 @@ public final class FsrcnnBackbone implements Backbone {
   }
 
   @Override public LayerCost costPerLrPixel() {
+    return cost(d, s, m);
+  }
+
+  static LayerCost cost(int d, int s, int m) {
     LayerCost c = LayerCost.conv(5, 3, d, 1).plus(LayerCost.prelu(d))
         .plus(LayerCost.conv(1, d, s, 1)).plus(LayerCost.prelu(s))
         .plus(LayerCost.conv(3, s, s, 1).times(m)).plus(LayerCost.prelu(s))

@@ -10,7 +10,7 @@ package io.pcsr.udf.model;
  *     the convolution, first MLP layer evaluated per LR pixel, transposed convolution on its
  *     input size)
  */
-public record LayerCost(double paper, double executed) {
+public record LayerCost(double paper, double executed) implements java.io.Serializable {
   public static final LayerCost ZERO = new LayerCost(0, 0);
 
   public LayerCost plus(LayerCost o) { return new LayerCost(paper + o.paper, executed + o.executed); }

@@ -96,8 +96,22 @@ public final class OriginalModel implements AutoCloseable {
 
   /** FLOPs per LR pixel of the whole network, backbone and tail. */
   public LayerCost costPerLrPixel() {
-    int c = backbone.channels();
-    LayerCost body = backbone.costPerLrPixel();
+    return costPerLrPixel(name, backbone.channels(), backbone.costPerLrPixel(), scale, groups);
+  }
+
+  /**
+   * FLOPs per LR pixel of the official original x4 network for a backbone family (FSRCNN d=56,
+   * CARN-M nf=64): what a PCSR run is compared against, without needing its weights.
+   */
+  public static LayerCost standardCostPerLrPixel(String backbone) {
+    return switch (backbone) {
+      case "fsrcnn" -> costPerLrPixel("fsrcnn", 56, FsrcnnBackbone.cost(56, 12, 4), 4, 1);
+      case "carn" -> costPerLrPixel("carn", 64, CarnBackbone.cost(64, 4), 4, 4);
+      default -> throw new IllegalArgumentException("no standard original model for " + backbone);
+    };
+  }
+
+  private static LayerCost costPerLrPixel(String name, int c, LayerCost body, int scale, int groups) {
     if ("fsrcnn".equals(name)) {
       // the official counter charges a transposed conv on its output size: x stride^2 too much
       double executed = 2.0 * 9 * 9 * c * 3;

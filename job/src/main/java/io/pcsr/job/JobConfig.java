@@ -1,0 +1,72 @@
+package io.pcsr.job;
+
+import io.pcsr.udf.routing.RoutingPolicy;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The resolved settings of one run, on the driver only (executors get {@code UdfSettings}).
+ * Values come from {@link PcsrConf} keys, command-line flags first.
+ */
+public record JobConfig(String input, String output, String model, int scale,
+    RoutingPolicy routing, boolean refine, boolean paperMode, int tileSize, String pixelStats,
+    int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId) {
+
+  /**
+   * @param overrides keys set on the command line (flags and --conf), highest precedence
+   * @param sparkConf the Spark configuration's value for a key, or null
+   */
+  public static JobConfig resolve(String input, String output, Map<String, String> overrides,
+      Function<String, String> sparkConf) {
+    Function<String, String> get = key -> {
+      if (overrides.containsKey(key)) {
+        return overrides.get(key);
+      }
+      String v = sparkConf.apply(key);
+      if (v != null) {
+        return v;
+      }
+      return PcsrConf.KEYS.stream().filter(k -> k.name().equals(key)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("unknown key " + key)).defaultValue();
+    };
+    String mode = get.apply(PcsrConf.TILE_MODE).toLowerCase(Locale.ROOT);
+    if (!mode.equals("exact") && !mode.equals("paper")) {
+      throw new IllegalArgumentException(PcsrConf.TILE_MODE + " must be exact or paper, got " + mode);
+    }
+    String stats = get.apply(PcsrConf.STATS_PIXELS).toLowerCase(Locale.ROOT);
+    if (!stats.equals("full") && !stats.equals("lr") && !stats.equals("none")) {
+      throw new IllegalArgumentException(PcsrConf.STATS_PIXELS + " must be full, lr or none, got " + stats);
+    }
+    String runId = get.apply(PcsrConf.RUN_ID);
+    if (runId.isBlank()) {
+      runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    }
+    if (!runId.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("run id may hold letters, digits, '.', '_' and '-' only: " + runId);
+    }
+    return new JobConfig(input, output, get.apply(PcsrConf.MODEL),
+        positive(get, PcsrConf.SCALE), RoutingPolicy.parse(get.apply(PcsrConf.ROUTING)),
+        Boolean.parseBoolean(get.apply(PcsrConf.REFINE)), mode.equals("paper"),
+        positive(get, PcsrConf.TILE_SIZE), stats,
+        Integer.parseInt(get.apply(PcsrConf.TORCH_THREADS)),
+        positive(get, PcsrConf.CHUNK), Integer.parseInt(get.apply(PcsrConf.PARTITIONS)),
+        Long.parseLong(get.apply(PcsrConf.MAX_PIXELS)),
+        Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId);
+  }
+
+  private static int positive(Function<String, String> get, String key) {
+    String v = get.apply(key);
+    try {
+      int i = Integer.parseInt(v.trim());
+      if (i <= 0) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.pcsr.job;
+
+/** Where a run writes, and the rule that keeps every output under the output root. */
+public final class OutputPaths {
+  private OutputPaths() {}
+
+  public static String images(String output, String relPath) {
+    return join(output, "images/" + safeRelative(relPath));
+  }
+
+  public static String stats(String output, String table) {
+    return join(output, "_stats/" + table);
+  }
+
+  static String join(String root, String rel) {
+    return root.endsWith("/") ? root + rel : root + "/" + rel;
+  }
+
+  /**
+   * A relative path with no empty, '.' or '..' segment and no leading '/', so that joining it to
+   * the output root stays under the root.
+   */
+  public static String safeRelative(String rel) {
+    String r = rel.replace('\\', '/');
+    while (r.startsWith("/")) {
+      r = r.substring(1);
+    }
+    for (String seg : r.split("/")) {
+      if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) {
+        throw new IllegalArgumentException("unsafe relative path '" + rel + "'");
+      }
+    }
+    return r;
+  }
+}

@@ -1,0 +1,246 @@
+package io.pcsr.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import ai.djl.ndarray.NDManager;
+import io.pcsr.udf.checkpoint.CheckpointLoader;
+import io.pcsr.udf.cost.PcsrCost;
+import io.pcsr.udf.model.OriginalModel;
+import io.pcsr.udf.model.PcsrModel;
+import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.ModelFiles;
+import io.pcsr.udf.spark.PcsrPartitionFunction;
+import io.pcsr.udf.spark.TileRows;
+import io.pcsr.udf.spark.UdfSettings;
+import io.pcsr.udf.tiling.TileGrid;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The distributed job, one direction: list (driver) -> decode and tile (flatMap) -> balance
+ * (repartition) -> PCSR UDF (mapPartitions) -> reassemble and write (groupByKey) -> Parquet
+ * statistics -> _SUCCESS.
+ */
+public final class PcsrJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
+
+  private final SparkSession spark;
+  private final JobConfig cfg;
+
+  public PcsrJob(SparkSession spark, JobConfig cfg) {
+    this.spark = spark;
+    this.cfg = cfg;
+  }
+
+  /** What a run did, for the summary and the tests. */
+  public record Outcome(String runId, String output, int listed, int skipped, int succeeded,
+      int failed, List<Row> images) {
+    public String reconciliation() {
+      return String.format("listed %d = written %d + errors %d + skipped (finished before) %d%s",
+          listed, succeeded, failed, skipped,
+          listed == succeeded + failed + skipped ? "" : "  MISMATCH");
+    }
+  }
+
+  public Outcome run() throws IOException {
+    Configuration hconf = spark.sparkContext().hadoopConfiguration();
+    HadoopConf hadoop = new HadoopConf(hconf);
+    String output = qualify(cfg.output(), hconf);
+    String runId = cfg.runId();
+
+    java.nio.file.Path modelFile = ModelFiles.resolve(cfg.model(), hadoop);
+    PcsrCost cost;
+    int halo;
+    String backbone;
+    try (NDManager m = NDManager.newBaseManager();
+        PcsrModel model = PcsrModel.fromCheckpoint(CheckpointLoader.load(modelFile), m,
+            ModelFiles.redact(cfg.model()))) {
+      cost = PcsrCost.of(model, cfg.scale());
+      halo = TileGrid.exactHalo(model.backbone().receptiveRadius());
+      backbone = model.backboneName();
+    }
+
+    List<InputImage> listed = InputLister.list(cfg.input(), hconf);
+    Set<String> finished = cfg.overwrite() ? Set.of() : finishedSources(output);
+    List<Row> todo = new ArrayList<>();
+    for (InputImage im : listed) {
+      if (!finished.contains(im.source())) {
+        todo.add(RowFactory.create(im.source(), im.relPath(), im.bytes()));
+      }
+    }
+    int skipped = listed.size() - todo.size();
+    LOG.info("run {}: {} images listed under {}, {} already finished, {} to do; model {} ({}), "
+            + "routing {}, tiles {} ({}), output {}", runId, listed.size(), cfg.input(), skipped,
+        todo.size(), ModelFiles.redact(cfg.model()), backbone, cfg.routing().describe(),
+        cfg.paperMode() ? "paper 32/28" : cfg.tileSize() + " + halo " + halo,
+        cfg.paperMode() ? "" : "exact", output);
+    if (todo.isEmpty()) {
+      markSuccess(output, hconf);
+      return new Outcome(runId, output, listed.size(), skipped, 0, 0, List.of());
+    }
+
+    int parallelism = cfg.partitions() > 0 ? cfg.partitions()
+        : Math.max(1, 2 * spark.sparkContext().defaultParallelism());
+    Dataset<Row> inputs = spark.createDataFrame(todo, DecodeStage.INPUT)
+        .repartition(Math.min(todo.size(), parallelism));
+    Dataset<Row> decoded = inputs
+        .flatMap(new DecodeStage(hadoop, cfg.tileSize(), halo, cfg.paperMode(), cfg.maxPixels()),
+            Encoders.row(DecodeStage.OUTPUT))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> decodeErrors = decoded.filter(col("error_message").isNotNull())
+        .select(lit(runId).as("run_id"), col("source"), col("error_stage").as("stage"),
+            col("error_class"), col("error_message").as("message"));
+    String[] tileColumns = TileRows.TILE.fieldNames();
+    Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
+        .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+    tiles = cfg.routing().perImage()
+        ? tiles.repartition(parallelism, col("image_id")).sortWithinPartitions("image_id", "tile_index")
+        : tiles.repartition(parallelism);
+
+    UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
+        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop);
+    Dataset<Row> results = tiles
+        .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Dataset<Row> assembled = results
+        .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
+            Encoders.STRING())
+        .mapGroups(new ImageAssembler(output, runId, hadoop), Encoders.row(ImageAssembler.OUTPUT));
+    List<Row> images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
+    Dataset<Row> imagesDf = spark.createDataFrame(images, imagesSchema());
+    imagesDf.write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
+
+    results.select(lit(runId).as("run_id"), col("image_id"), col("tile_index"),
+            col("core.y").as("y"), col("core.x").as("x"), col("core.height").as("height"),
+            col("core.width").as("width"), col("input.height").as("input_height"),
+            col("input.width").as("input_width"), col("hr_pixels").as("pixels"),
+            col("heavy_pixels"), col("flops"), col("flops_paper"), col("backbone_ms"),
+            col("classifier_ms"), col("routing_ms"), col("upsampling_ms"), col("executor"),
+            col("device"))
+        .write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "tiles"));
+
+    if (!"none".equals(cfg.pixelStats())) {
+      results.flatMap(new PixelStats(runId, cfg.pixelStats(), cost), Encoders.row(PixelStats.SCHEMA))
+          .sortWithinPartitions("image_id", "y", "x")
+          .write().mode(SaveMode.Append).partitionBy("run_id")
+          .parquet(OutputPaths.stats(output, "pixels"));
+    }
+
+    List<Row> decodeErrorRows = decodeErrors.collectAsList();
+    List<Row> errorRows = new ArrayList<>(decodeErrorRows);
+    for (Row im : images) {
+      if (!"ok".equals(im.getAs("status"))) {
+        errorRows.add(RowFactory.create(runId, im.getAs("source"), "assemble",
+            im.getAs("error_class"), im.getAs("error_message")));
+      }
+    }
+    spark.createDataFrame(errorRows, errorsSchema()).write().mode(SaveMode.Append)
+        .partitionBy("run_id").parquet(OutputPaths.stats(output, "errors"));
+    results.unpersist();
+    decoded.unpersist();
+
+    int ok = (int) images.stream().filter(r -> "ok".equals(r.getAs("status"))).count();
+    markSuccess(output, hconf);
+    return new Outcome(runId, output, listed.size(), skipped, ok, errorRows.size(), images);
+  }
+
+  private Dataset<Row> imagesTable(Dataset<Row> assembled, Dataset<Row> inputs, PcsrCost cost,
+      String backbone) {
+    double perLrAllHeavy = cost.image(1, (long) cfg.scale() * cfg.scale()).executed();
+    double perLrAllHeavyPaper = cost.image(1, (long) cfg.scale() * cfg.scale()).paper();
+    double perLrOriginal = "srresnet".equals(backbone) ? Double.NaN
+        : OriginalModel.standardCostPerLrPixel(backbone).paper();
+    Dataset<Row> joined = assembled.join(inputs.withColumnRenamed("rel_path", "image_id"),
+        "image_id");
+    return joined.select(lit(cfg.runId()).as("run_id"), col("image_id"), col("source"),
+        col("output"), col("bytes").as("source_bytes"), col("width_in"), col("height_in"),
+        col("width_out"), col("height_out"), lit(cfg.scale()).as("scale"),
+        lit(8).as("bit_depth"), lit(ModelFiles.redact(cfg.model())).as("model"),
+        lit(backbone).as("backbone"), lit(cfg.routing().describe()).as("routing"),
+        lit(cfg.refine()).as("refine"), lit(cfg.paperMode() ? "paper" : "exact").as("tile_mode"),
+        col("tiles"), col("pixels"), col("heavy_pixels"), col("heavy_share"), col("flops"),
+        col("flops_paper"),
+        col("width_in").multiply(col("height_in")).multiply(perLrAllHeavy).as("flops_all_heavy"),
+        col("width_in").multiply(col("height_in")).multiply(perLrAllHeavyPaper)
+            .as("flops_all_heavy_paper"),
+        col("width_in").multiply(col("height_in")).multiply(perLrOriginal)
+            .as("flops_original_paper"),
+        col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
+        col("write_ms"), col("status"), col("error_class"), col("error_message"));
+  }
+
+  static org.apache.spark.sql.types.StructType imagesSchema() {
+    org.apache.spark.sql.types.DataType s = org.apache.spark.sql.types.DataTypes.StringType;
+    org.apache.spark.sql.types.DataType i = org.apache.spark.sql.types.DataTypes.IntegerType;
+    org.apache.spark.sql.types.DataType l = org.apache.spark.sql.types.DataTypes.LongType;
+    org.apache.spark.sql.types.DataType d = org.apache.spark.sql.types.DataTypes.DoubleType;
+    org.apache.spark.sql.types.DataType b = org.apache.spark.sql.types.DataTypes.BooleanType;
+    return new org.apache.spark.sql.types.StructType()
+        .add("run_id", s).add("image_id", s).add("source", s).add("output", s)
+        .add("source_bytes", l).add("width_in", i).add("height_in", i).add("width_out", i)
+        .add("height_out", i).add("scale", i).add("bit_depth", i).add("model", s)
+        .add("backbone", s).add("routing", s).add("refine", b).add("tile_mode", s)
+        .add("tiles", i).add("pixels", l).add("heavy_pixels", l).add("heavy_share", d)
+        .add("flops", d).add("flops_paper", d).add("flops_all_heavy", d)
+        .add("flops_all_heavy_paper", d).add("flops_original_paper", d).add("backbone_ms", d)
+        .add("classifier_ms", d).add("routing_ms", d).add("upsampling_ms", d).add("write_ms", d)
+        .add("status", s).add("error_class", s).add("error_message", s);
+  }
+
+  static org.apache.spark.sql.types.StructType errorsSchema() {
+    org.apache.spark.sql.types.DataType s = org.apache.spark.sql.types.DataTypes.StringType;
+    return new org.apache.spark.sql.types.StructType().add("run_id", s).add("source", s)
+        .add("stage", s).add("error_class", s).add("message", s);
+  }
+
+  /** Sources a previous run wrote successfully (the images table is the manifest). */
+  private Set<String> finishedSources(String output) {
+    String path = OutputPaths.stats(output, "images");
+    try {
+      FileSystem fs = FileSystem.get(URI.create(path), spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(new Path(path))) {
+        return Set.of();
+      }
+    } catch (IOException e) {
+      return Set.of();
+    }
+    Set<String> done = new HashSet<>();
+    for (Row r : spark.read().parquet(path).filter(col("status").equalTo("ok")).select("source")
+        .distinct().collectAsList()) {
+      done.add(r.getString(0));
+    }
+    return done;
+  }
+
+  private static String qualify(String output, Configuration conf) throws IOException {
+    if (output.contains(":/")) {
+      return output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
+    }
+    FileSystem local = FileSystem.getLocal(conf);
+    return local.makeQualified(new Path(new java.io.File(output).getAbsolutePath())).toString();
+  }
+
+  private static void markSuccess(String output, Configuration conf) throws IOException {
+    Path p = new Path(URI.create(output + "/_SUCCESS"));
+    FileSystem fs = FileSystem.get(p.toUri(), conf);
+    fs.create(p, true).close();
+  }
+}

@@ -1,0 +1,169 @@
+package io.pcsr.udf.spark;
+
+import ai.djl.pytorch.jni.JniUtils;
+import io.pcsr.udf.image.Quantizer;
+import io.pcsr.udf.infer.ModelCache;
+import io.pcsr.udf.infer.PcsrEngine;
+import io.pcsr.udf.infer.TileProcessor;
+import io.pcsr.udf.routing.RoutingPolicy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * The UDF: tile records in, tile results out. The model is loaded once per executor JVM
+ * ({@link ModelCache}) and shared by its task threads; each task sets its own torch thread count
+ * (an OpenMP setting per calling thread). Tiles of one image that arrive together are processed
+ * together, which per-image routing needs (the job sorts tiles by image within partitions); the
+ * native memory of each group is freed before the next one starts, and results are produced
+ * lazily, one image group at a time.
+ */
+public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+  private final UdfSettings settings;
+
+  public PcsrPartitionFunction(UdfSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override public Iterator<Row> call(Iterator<Row> tiles) {
+    int threads = settings.torchThreads() > 0 ? settings.torchThreads() : taskCpus();
+    PcsrEngine engine = ModelCache.engine(ModelFiles.resolve(settings.modelUri(), settings.hadoop()),
+        settings.scale(), settings.chunkLrPixels());
+    JniUtils.setNumThreads(threads);
+    TileProcessor processor = new TileProcessor(engine, RoutingPolicy.parse(settings.routing()),
+        settings.refine());
+    String executor = executorId();
+    String device = "cpu";
+    // per-image routing needs an image's tiles together; otherwise one tile at a time keeps
+    // memory flat however large the image
+    boolean perImage = RoutingPolicy.parse(settings.routing()).perImage();
+    java.util.function.Function<Row, String> key = perImage
+        ? r -> r.getString(0) : r -> r.getString(0) + "#" + r.getInt(3);
+    return new GroupIterator(tiles, key, rows -> process(processor, rows, executor, device));
+  }
+
+  private List<Row> process(TileProcessor processor, List<Row> rows, String executor, String device) {
+    List<TileProcessor.TileInput> inputs = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      inputs.add(new TileProcessor.TileInput(TileRows.tileOf(r), TileRows.pixelsOf(r)));
+    }
+    List<TileProcessor.TileOutput> outs = processor.process(inputs);
+    List<Row> results = new ArrayList<>(outs.size());
+    for (int i = 0; i < outs.size(); i++) {
+      Row in = rows.get(i);
+      TileProcessor.TileOutput o = outs.get(i);
+      byte[] sr;
+      String encoding;
+      if (settings.paperMode()) {
+        sr = TileRows.floatsToBytes(o.rgb());
+        encoding = "f32";
+      } else {
+        sr = new byte[o.rgb().length];
+        for (int k = 0; k < sr.length; k++) {
+          sr[k] = (byte) Quantizer.toUint8(o.rgb()[k]);
+        }
+        encoding = "u8";
+      }
+      results.add(RowFactory.create(in.getString(0), in.getInt(3), in.getInt(4), o.scale(),
+          in.getStruct(5), in.getStruct(6), sr, encoding, o.heavy(),
+          probabilities(o), o.heavyPixels(), (long) o.heavy().length,
+          o.flopsExecuted(), o.flopsPaper(), o.nanos().backbone() / 1e6,
+          o.nanos().classifier() / 1e6, o.nanos().routing() / 1e6, o.nanos().upsampling() / 1e6,
+          executor, device));
+    }
+    return results;
+  }
+
+  /** p_heavy at the resolution the pixel statistics need (none: empty). */
+  private byte[] probabilities(TileProcessor.TileOutput o) {
+    switch (settings.pixelStats()) {
+      case "full":
+        return TileRows.floatsToBytes(o.pHeavy());
+      case "lr": {
+        int s = o.scale();
+        int w = o.tile().core().width();
+        int h = o.tile().core().height();
+        float[] mean = new float[h * w];
+        for (int y = 0; y < h * s; y++) {
+          for (int x = 0; x < w * s; x++) {
+            mean[(y / s) * w + x / s] += o.pHeavy()[y * w * s + x];
+          }
+        }
+        for (int i = 0; i < mean.length; i++) {
+          mean[i] /= s * s;
+        }
+        return TileRows.floatsToBytes(mean);
+      }
+      default:
+        return new byte[0];
+    }
+  }
+
+  private static int taskCpus() {
+    TaskContext tc = TaskContext.get();
+    if (tc != null) {
+      return Math.max(1, tc.cpus());
+    }
+    return 1;
+  }
+
+  private static String executorId() {
+    SparkEnv env = SparkEnv.get();
+    return env != null ? env.executorId() : "local";
+  }
+
+  /** Groups consecutive rows with the same key and maps each group lazily. */
+  static final class GroupIterator implements Iterator<Row> {
+    private final Iterator<Row> source;
+    private final java.util.function.Function<Row, String> key;
+    private final java.util.function.Function<List<Row>, List<Row>> mapper;
+    private Row pending;
+    private Iterator<Row> current = Collections.emptyIterator();
+
+    GroupIterator(Iterator<Row> source, java.util.function.Function<Row, String> key,
+        java.util.function.Function<List<Row>, List<Row>> mapper) {
+      this.source = source;
+      this.key = key;
+      this.mapper = mapper;
+    }
+
+    @Override public boolean hasNext() {
+      while (!current.hasNext()) {
+        if (pending == null && !source.hasNext()) {
+          return false;
+        }
+        List<Row> group = new ArrayList<>();
+        Row first = pending != null ? pending : source.next();
+        pending = null;
+        group.add(first);
+        String groupKey = key.apply(first);
+        while (source.hasNext()) {
+          Row r = source.next();
+          if (key.apply(r).equals(groupKey)) {
+            group.add(r);
+          } else {
+            pending = r;
+            break;
+          }
+        }
+        current = mapper.apply(group).iterator();
+      }
+      return true;
+    }
+
+    @Override public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.pcsr.udf.spark;
+
+import java.io.Serializable;
+
+/**
+ * What executors need to know, and nothing more: the job's configuration object stays on the
+ * driver.
+ *
+ * @param modelUri model location (see {@link ModelFiles})
+ * @param scale integer upscaling factor
+ * @param routing routing policy text ({@link io.pcsr.udf.routing.RoutingPolicy#parse})
+ * @param refine PCSR's pixel refinement on or off
+ * @param paperMode true: tiles are the paper's patches, results stay float for averaging
+ * @param torchThreads intra-op threads per task; 0 = spark.task.cpus
+ * @param chunkLrPixels engine chunk size
+ * @param pixelStats 'full' (p_heavy per HR pixel), 'lr' (mean p_heavy per LR pixel) or 'none'
+ * @param hadoop Hadoop configuration for model URIs on s3a/hdfs
+ */
+public record UdfSettings(String modelUri, int scale, String routing, boolean refine,
+    boolean paperMode, int torchThreads, int chunkLrPixels, String pixelStats, HadoopConf hadoop)
+    implements Serializable {}
