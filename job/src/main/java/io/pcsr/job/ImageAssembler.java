@@ -157,6 +157,7 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
   private void writeAtomically(String target, byte[] bytes) throws IOException {
     Path dst = new Path(URI.create(target));
     FileSystem fs = FileSystem.get(dst.toUri(), hadoop.get());
+    fs.setWriteChecksum(false); // no .crc side files next to users' images on local disks
     fs.mkdirs(dst.getParent());
     Path tmp = new Path(dst.getParent(), "._" + dst.getName() + "." + runId + ".tmp");
     try (OutputStream o = fs.create(tmp, true)) {

@@ -17,6 +17,13 @@ final class AtomicFiles {
     Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
     try {
       Files.write(tmp, bytes);
+      // temp files are created owner-only; an output image should be as readable as any file
+      // the user writes (the umask still applies to the directory)
+      try {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its defaults
+      }
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
