@@ -99,16 +99,11 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       wIn = extent.width();
       hOut = hIn * s;
       wOut = wIn * s;
-      Stitcher st = new Stitcher(3, hOut, wOut);
-      for (Row r : rows) {
-        st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
-      }
-      if (st.uncovered() > 0) {
-        throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
-      }
+      ImageFormat format = ImageFormat.fromPath(java.nio.file.Path.of(imageId));
+      byte[] encoded = allQuantized(rows) ? encodeDisjoint(rows, s, hOut, wOut, format)
+          : encodeAveraged(rows, s, hOut, wOut, format);
       out = OutputPaths.images(outputRoot, imageId);
-      writeAtomically(out, ImageCodec.encode(new FloatImage(3, hOut, wOut, st.image()),
-          ImageFormat.fromPath(java.nio.file.Path.of(imageId))));
+      writeAtomically(out, encoded);
       double secs = (System.nanoTime() - t0) / 1e9 + (ms[0] + ms[1] + ms[2] + ms[3]) / 1e3;
       LOG.info(String.format("finished %s  %dx%d -> %dx%d  heavy %.1f%%  %.2f GFLOPs  %.1f s",
           imageId, wIn, hIn, wOut, hOut, 100.0 * heavy / Math.max(1, pixels), flops / 1e9, secs));
@@ -139,6 +134,47 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       w = Math.max(w, c.x() + c.width());
     }
     return new Box(0, 0, h, w);
+  }
+
+  private static boolean allQuantized(List<Row> rows) {
+    return rows.stream().allMatch(r -> "u8".equals(r.getString(7)));
+  }
+
+  /** Exact mode: tiles own disjoint cores, so their bytes go straight into the raster. */
+  private static byte[] encodeDisjoint(List<Row> rows, int s, int h, int w, ImageFormat format)
+      throws IOException {
+    byte[] planar = new byte[3 * h * w];
+    long covered = 0;
+    int plane = h * w;
+    for (Row r : rows) {
+      Box b = TileRows.box(r.getStruct(4)).scaled(s);
+      byte[] sr = (byte[]) r.get(6);
+      int tilePlane = b.height() * b.width();
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < b.height(); y++) {
+          System.arraycopy(sr, c * tilePlane + y * b.width(), planar,
+              c * plane + (b.y() + y) * w + b.x(), b.width());
+        }
+      }
+      covered += tilePlane;
+    }
+    if (covered != plane) {
+      throw new IllegalStateException("tiles cover " + covered + " of " + plane + " output pixels");
+    }
+    return ImageCodec.encodeBytes(planar, 3, h, w, format);
+  }
+
+  /** Paper mode: overlapping float patches, averaged, then quantised once. */
+  private static byte[] encodeAveraged(List<Row> rows, int s, int h, int w, ImageFormat format)
+      throws IOException {
+    Stitcher st = new Stitcher(3, h, w);
+    for (Row r : rows) {
+      st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
+    }
+    if (st.uncovered() > 0) {
+      throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
+    }
+    return ImageCodec.encode(new FloatImage(3, h, w, st.image()), format);
   }
 
   private static float[] values(Row r) {

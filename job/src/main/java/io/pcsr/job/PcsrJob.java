@@ -138,8 +138,8 @@ public final class PcsrJob {
         .write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "tiles"));
 
     if (!"none".equals(cfg.pixelStats())) {
+      // rows come out tile by tile in row-major order, which already suits Parquet's encodings
       results.flatMap(new PixelStats(runId, cfg.pixelStats(), cost), Encoders.row(PixelStats.SCHEMA))
-          .sortWithinPartitions("image_id", "y", "x")
           .write().mode(SaveMode.Append).partitionBy("run_id")
           .parquet(OutputPaths.stats(output, "pixels"));
     }

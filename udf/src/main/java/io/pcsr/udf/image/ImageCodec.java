@@ -29,6 +29,8 @@ public final class ImageCodec {
   public static final long DEFAULT_MAX_PIXELS = 1L << 28;
   /** JPEG is only for previews; high quality keeps a round trip close. */
   public static final float JPEG_QUALITY = 0.95f;
+  /** PNG deflate effort as an ImageIO quality: 0.75 = deflate level 2 (lossless either way). */
+  public static final float PNG_QUALITY = 0.75f;
 
   static {
     // The registry scans for plugins (TwelveMonkeys) only with the class loader active at its
@@ -148,6 +150,16 @@ public final class ImageCodec {
         image.width()), format);
   }
 
+  /** The file content of planar unsigned 8-bit samples (1 or 3 channels). */
+  public static byte[] encodeBytes(byte[] planar, int channels, int height, int width,
+      ImageFormat format) throws IOException {
+    if ((long) channels * height * width != planar.length) {
+      throw new IllegalArgumentException("sample count " + planar.length + " != " + channels + "x"
+          + height + "x" + width);
+    }
+    return encode(BufferedImages.fromBytes(planar, channels, height, width), format);
+  }
+
   /** Same as {@link Quantizer#quantize}: clamp, x255, round half to even; planar CHW. */
   public static int[] quantize(FloatImage image) {
     return Quantizer.quantize(image);
@@ -200,6 +212,11 @@ public final class ImageCodec {
     if (format == ImageFormat.JPEG) {
       param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
       param.setCompressionQuality(JPEG_QUALITY);
+    } else if (format == ImageFormat.PNG && param.canWriteCompressed()) {
+      // the JDK maps quality q to deflate level round(9 * (1 - q)): PNG_QUALITY keeps files
+      // within a few % of the default level at a fraction of its time (docs/PERFORMANCE.md)
+      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+      param.setCompressionQuality(PNG_QUALITY);
     } else if (format == ImageFormat.TIFF && param.canWriteCompressed()) {
       // lossless and widely readable; uncompressed TIFFs of 2K images are needlessly large
       for (String type : param.getCompressionTypes()) {

@@ -1,0 +1,174 @@
+package io.pcsr.job;
+
+import ai.djl.pytorch.jni.JniUtils;
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.infer.ModelCache;
+import io.pcsr.udf.infer.PcsrEngine;
+import io.pcsr.udf.infer.TileProcessor;
+import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.ModelFiles;
+import io.pcsr.udf.tiling.Box;
+import io.pcsr.udf.tiling.Tile;
+import io.pcsr.udf.tiling.TileGrid;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The cost of Spark around the engine: the same images, tiled the same way, once through the
+ * bare engine on as many threads as Spark has task slots, once as the full job on local[N]
+ * (decode, tile, shuffle, UDF, reassembly, encode, write, Parquet). One process, one report.
+ */
+@Command(name = "bench-job", mixinStandardHelpOptions = true,
+    description = "Bare engine vs the full Spark job on the same tiles, plus peak memory.")
+public final class JobBenchCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, description = "Folder of images.")
+  Path input;
+
+  @Option(names = "--model", required = true, description = "Model URI.")
+  String model;
+
+  @Option(names = "--routing", defaultValue = "k=0") String routing;
+
+  @Option(names = "--tile-size", defaultValue = "256") int tileSize;
+
+  @Option(names = "--slots", defaultValue = "2", description = "Task slots (local[N]) and engine threads.")
+  int slots;
+
+  @Option(names = "--skip-bare", description = "Only the job (e.g. to measure its memory alone).")
+  boolean skipBare;
+
+  @Option(names = "--output", description = "Job output (default: a temp folder).")
+  Path output;
+
+  @Override public Integer call() throws Exception {
+    List<Path> images = new ArrayList<>();
+    try (var s = Files.list(input)) {
+      s.filter(p -> InputLister.isImage(p.getFileName().toString())).sorted().forEach(images::add);
+    }
+    Path modelFile = ModelFiles.resolve(model, new HadoopConf(new org.apache.hadoop.conf.Configuration()));
+    PcsrEngine engine = ModelCache.engine(modelFile, 4);
+    int halo = TileGrid.exactHalo(engine.model().backbone().receptiveRadius());
+    RoutingPolicy policy = RoutingPolicy.parse(routing);
+    double bare = Double.NaN;
+    long mp = 0;
+    if (!skipBare) {
+      // warm-up on one tile, as the job's first task also pays for it
+      FloatImage first = ImageCodec.read(images.get(0));
+      runImage(engine, policy, first.crop(0, 0, Math.min(64, first.height()), Math.min(64, first.width())), halo);
+      long t0 = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(slots);
+      List<Future<Long>> futures = new ArrayList<>();
+      for (Path p : images) {
+        futures.add(pool.submit(() -> {
+          JniUtils.setNumThreads(1);
+          FloatImage lr = ImageCodec.read(p);
+          runImage(engine, policy, lr, halo);
+          return (long) lr.height() * lr.width() * 16;
+        }));
+      }
+      for (Future<Long> f : futures) {
+        mp += f.get();
+      }
+      pool.shutdown();
+      bare = (System.nanoTime() - t0) / 1e9;
+    }
+
+    Path out = output != null ? output : Files.createTempDirectory("pcsr-bench-job");
+    SparkSession spark = Sessions.create("pcsr-bench", "local[" + slots + "]", Map.of());
+    List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+      @Override public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+        var info = e.stageInfo();
+        long wall = (long) info.completionTime().get() - (long) info.submissionTime().get();
+        stages.add(String.format("  stage %3d %-60.60s %4d tasks %7.2f s wall %7.2f s executor run",
+            info.stageId(), info.name(), info.numTasks(), wall / 1e3,
+            info.taskMetrics().executorRunTime() / 1e3));
+      }
+    });
+    double job;
+    PcsrJob.Outcome o;
+    try {
+      Map<String, String> conf = new LinkedHashMap<>();
+      conf.put(PcsrConf.MODEL, model);
+      conf.put(PcsrConf.ROUTING, routing);
+      conf.put(PcsrConf.TILE_SIZE, Integer.toString(tileSize));
+      conf.put(PcsrConf.TORCH_THREADS, "1");
+      conf.put(PcsrConf.OVERWRITE, "true");
+      conf.put(PcsrConf.STATS_PIXELS, "lr");
+      JobConfig cfg = JobConfig.resolve(input.toString(), out.toString(), conf, k -> null);
+      long t0 = System.nanoTime();
+      o = new PcsrJob(spark, cfg).run();
+      job = (System.nanoTime() - t0) / 1e9;
+    } finally {
+      Sessions.stopIfOwned(spark);
+    }
+    long pixels = o.images().stream().mapToLong(r -> r.<Long>getAs("pixels")).sum();
+    System.out.printf("%nbench-job: %d images, %.1f output MP, routing %s, tile %d (+halo %d), %d slots%n",
+        images.size(), pixels / 1e6, routing, tileSize, halo, slots);
+    if (!skipBare) {
+      System.out.printf("bare engine (same tiles, %d threads): %8.2f s  %6.2f MP/s%n", slots, bare,
+          mp / 1e6 / bare);
+    }
+    System.out.printf("full Spark job (local[%d]):          %8.2f s  %6.2f MP/s%n", slots, job,
+        pixels / 1e6 / job);
+    if (!skipBare) {
+      System.out.printf("Spark overhead: %.1f %% of the bare engine time%n", 100 * (job - bare) / bare);
+    }
+    System.out.printf("peak heap %.0f MiB, peak process RSS (heap + native) %.0f MiB%n",
+        peakHeap() / 1048576.0, peakRss() / 1048576.0);
+    System.out.println(o.reconciliation());
+    System.out.println("Spark stages:");
+    stages.forEach(System.out::println);
+    return 0;
+  }
+
+  private void runImage(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, int halo) {
+    List<TileProcessor.TileInput> in = new ArrayList<>();
+    for (Tile t : TileGrid.exact(lr.height(), lr.width(), tileSize, halo)) {
+      Box b = t.input();
+      in.add(new TileProcessor.TileInput(t, lr.crop(b.y(), b.x(), b.height(), b.width())));
+    }
+    new TileProcessor(engine, policy, true).process(in);
+  }
+
+  static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** VmHWM: the process's peak resident memory, heap and native (libtorch) together. */
+  static long peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException e) {
+      // not Linux
+    }
+    return -1;
+  }
+}
