@@ -52,8 +52,15 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
   private final int halo;
   private final boolean paperMode;
   private final long maxPixels;
+  private final long maxImagePixelsPerTask;
 
-  public DecodeStage(HadoopConf hadoop, int tileSize, int halo, boolean paperMode, long maxPixels) {
+  /**
+   * @param maxImagePixelsPerTask LR pixels above which an image cannot be routed per image (its
+   *     features would not fit one task); Long.MAX_VALUE when routing is per pixel
+   */
+  public DecodeStage(HadoopConf hadoop, int tileSize, int halo, boolean paperMode, long maxPixels,
+      long maxImagePixelsPerTask) {
+    this.maxImagePixelsPerTask = maxImagePixelsPerTask;
     this.hadoop = hadoop;
     this.tileSize = tileSize;
     this.halo = halo;
@@ -69,6 +76,13 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
       byte[] bytes = read(source);
       stage = "decode";
       FloatImage lr = ImageCodec.read(bytes, rel, maxPixels);
+      stage = "limits";
+      if ((long) lr.height() * lr.width() > maxImagePixelsPerTask) {
+        throw new IllegalArgumentException(lr.width() + "x" + lr.height() + " LR pixels exceed "
+            + PcsrConf.MAX_IMAGE_PIXELS_PER_TASK + "=" + maxImagePixelsPerTask + ", the most an "
+            + "image routed per image (adaptive, heavy-share, flops) may have; use k routing for "
+            + "it or raise the limit with executor memory");
+      }
       stage = "tile";
       List<Tile> tiles = paperMode ? TileGrid.paper(lr.height(), lr.width())
           : TileGrid.exact(lr.height(), lr.width(), tileSize, halo);

@@ -13,7 +13,8 @@ import java.util.function.Function;
  */
 public record JobConfig(String input, String output, String model, int scale,
     RoutingPolicy routing, boolean refine, boolean paperMode, int tileSize, String pixelStats,
-    int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId) {
+    int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId,
+    long maxImagePixelsPerTask, boolean failFirstAttempt) {
 
   /**
    * @param overrides keys set on the command line (flags and --conf), highest precedence
@@ -54,7 +55,9 @@ public record JobConfig(String input, String output, String model, int scale,
         Integer.parseInt(get.apply(PcsrConf.TORCH_THREADS)),
         positive(get, PcsrConf.CHUNK), Integer.parseInt(get.apply(PcsrConf.PARTITIONS)),
         Long.parseLong(get.apply(PcsrConf.MAX_PIXELS)),
-        Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId);
+        Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId,
+        Long.parseLong(get.apply(PcsrConf.MAX_IMAGE_PIXELS_PER_TASK)),
+        Boolean.parseBoolean(get.apply(PcsrConf.FAIL_FIRST_ATTEMPT)));
   }
 
   private static int positive(Function<String, String> get, String key) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code deploy/pcsr} and of spark-submit. */
 @Command(name = "pcsr", mixinStandardHelpOptions = true, version = "pcsr 0.1.0",
     description = "Pixel-level classification super-resolution (PCSR) on DJL/PyTorch and Spark.",
-    subcommands = {RunCommand.class, DemoCommand.class, UpscaleCommand.class, BenchCommand.class, JobBenchCommand.class, TrainCommand.class, EvalCommand.class, ReportCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, UpscaleCommand.class, BenchCommand.class, JobBenchCommand.class, VerifyCommand.class, TrainCommand.class, EvalCommand.class, ReportCommand.class})
 public final class PcsrCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -55,6 +55,12 @@ public final class PcsrConf {
   public static final String RUN_ID = "spark.pcsr.runId";
   public static final String RUN_ID_DEFAULT = "";
 
+  public static final String MAX_IMAGE_PIXELS_PER_TASK = "spark.pcsr.routing.maxImagePixels";
+  public static final String MAX_IMAGE_PIXELS_PER_TASK_DEFAULT = "4194304";
+
+  public static final String FAIL_FIRST_ATTEMPT = "spark.pcsr.test.failFirstAttempt";
+  public static final String FAIL_FIRST_ATTEMPT_DEFAULT = "false";
+
   public static final List<Key> KEYS = List.of(
       new Key(MODEL, MODEL_DEFAULT,
           "Model URI: bundled:NAME, a path, file:, s3a: or hdfs:; optional #sha256=HEX pin"),
@@ -73,5 +79,9 @@ public final class PcsrConf {
       new Key(MAX_PIXELS, MAX_PIXELS_DEFAULT,
           "Largest input image (pixels); larger ones become error rows, never an OOM"),
       new Key(OVERWRITE, OVERWRITE_DEFAULT, "Redo images a previous run finished"),
-      new Key(RUN_ID, RUN_ID_DEFAULT, "Run id for the _stats partitions; empty = a timestamp"));
+      new Key(RUN_ID, RUN_ID_DEFAULT, "Run id for the _stats partitions; empty = a timestamp"),
+      new Key(MAX_IMAGE_PIXELS_PER_TASK, MAX_IMAGE_PIXELS_PER_TASK_DEFAULT,
+          "Per-image routing holds an image's features in one task: larger LR images become error rows"),
+      new Key(FAIL_FIRST_ATTEMPT, FAIL_FIRST_ATTEMPT_DEFAULT,
+          "Fault injection for tests: every UDF task fails on its first attempt"));
 }

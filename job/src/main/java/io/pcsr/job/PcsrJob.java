@@ -43,10 +43,17 @@ public final class PcsrJob {
 
   private final SparkSession spark;
   private final JobConfig cfg;
+  private java.util.function.Consumer<List<InputImage>> afterListing = l -> { };
 
   public PcsrJob(SparkSession spark, JobConfig cfg) {
     this.spark = spark;
     this.cfg = cfg;
+  }
+
+  /** Test hook: runs between listing and reading (e.g. to make an input disappear). */
+  PcsrJob afterListing(java.util.function.Consumer<List<InputImage>> hook) {
+    this.afterListing = hook;
+    return this;
   }
 
   /** What a run did, for the summary and the tests. */
@@ -64,20 +71,31 @@ public final class PcsrJob {
     HadoopConf hadoop = new HadoopConf(hconf);
     String output = qualify(cfg.output(), hconf);
     String runId = cfg.runId();
+    long started = System.currentTimeMillis();
 
-    java.nio.file.Path modelFile = ModelFiles.resolve(cfg.model(), hadoop);
     PcsrCost cost;
     int halo;
     String backbone;
     try (NDManager m = NDManager.newBaseManager();
-        PcsrModel model = PcsrModel.fromCheckpoint(CheckpointLoader.load(modelFile), m,
+        PcsrModel model = PcsrModel.fromCheckpoint(
+            CheckpointLoader.load(ModelFiles.resolve(cfg.model(), hadoop)), m,
             ModelFiles.redact(cfg.model()))) {
       cost = PcsrCost.of(model, cfg.scale());
       halo = TileGrid.exactHalo(model.backbone().receptiveRadius());
       backbone = model.backboneName();
+    } catch (IOException | RuntimeException e) {
+      // nothing can be processed without the model: record why, then stop with that reason
+      String message = ErrorMessages.of(e);
+      spark.createDataFrame(List.of(RowFactory.create(runId, ModelFiles.redact(cfg.model()), "model",
+          e.getClass().getName(), message)), errorsSchema()).write().mode(SaveMode.Append)
+          .partitionBy("run_id").parquet(OutputPaths.stats(output, "errors"));
+      writeRun(output, started, 0, 0, 0, 0, "failed: " + message);
+      throw new IllegalArgumentException("model " + ModelFiles.redact(cfg.model())
+          + " cannot be used: " + message, e);
     }
 
     List<InputImage> listed = InputLister.list(cfg.input(), hconf);
+    afterListing.accept(listed);
     Set<String> finished = cfg.overwrite() ? Set.of() : finishedSources(output);
     List<Row> todo = new ArrayList<>();
     for (InputImage im : listed) {
@@ -92,6 +110,7 @@ public final class PcsrJob {
         cfg.paperMode() ? "paper 32/28" : cfg.tileSize() + " + halo " + halo,
         cfg.paperMode() ? "" : "exact", output);
     if (todo.isEmpty()) {
+      writeRun(output, started, listed.size(), 0, 0, skipped, "ok");
       markSuccess(output, hconf);
       return new Outcome(runId, output, listed.size(), skipped, 0, 0, List.of());
     }
@@ -101,7 +120,8 @@ public final class PcsrJob {
     Dataset<Row> inputs = spark.createDataFrame(todo, DecodeStage.INPUT)
         .repartition(Math.min(todo.size(), parallelism));
     Dataset<Row> decoded = inputs
-        .flatMap(new DecodeStage(hadoop, cfg.tileSize(), halo, cfg.paperMode(), cfg.maxPixels()),
+        .flatMap(new DecodeStage(hadoop, cfg.tileSize(), halo, cfg.paperMode(), cfg.maxPixels(),
+                cfg.routing().perImage() ? cfg.maxImagePixelsPerTask() : Long.MAX_VALUE),
             Encoders.row(DecodeStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> decodeErrors = decoded.filter(col("error_message").isNotNull())
@@ -115,7 +135,8 @@ public final class PcsrJob {
         : tiles.repartition(parallelism);
 
     UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
-        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop);
+        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop,
+        cfg.failFirstAttempt());
     Dataset<Row> results = tiles
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -158,8 +179,29 @@ public final class PcsrJob {
     decoded.unpersist();
 
     int ok = (int) images.stream().filter(r -> "ok".equals(r.getAs("status"))).count();
+    Outcome outcome = new Outcome(runId, output, listed.size(), skipped, ok, errorRows.size(), images);
+    writeRun(output, started, listed.size(), ok, errorRows.size(), skipped,
+        outcome.listed() == ok + errorRows.size() + skipped ? "ok" : "mismatch");
     markSuccess(output, hconf);
-    return new Outcome(runId, output, listed.size(), skipped, ok, errorRows.size(), images);
+    return outcome;
+  }
+
+  /** One row per run: the reconciliation and what the run was asked to do. */
+  private void writeRun(String output, long started, int listed, int written, int errors,
+      int skipped, String status) {
+    org.apache.spark.sql.types.DataType s = org.apache.spark.sql.types.DataTypes.StringType;
+    org.apache.spark.sql.types.DataType i = org.apache.spark.sql.types.DataTypes.IntegerType;
+    org.apache.spark.sql.types.DataType l = org.apache.spark.sql.types.DataTypes.LongType;
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("run_id", s).add("input", s).add("model", s).add("routing", s).add("tile_mode", s)
+        .add("listed", i).add("written", i).add("errors", i).add("skipped", i)
+        .add("started_ms", l).add("finished_ms", l).add("status", s);
+    Row row = RowFactory.create(cfg.runId(), ModelFiles.redact(cfg.input()),
+        ModelFiles.redact(cfg.model()), cfg.routing().describe(),
+        cfg.paperMode() ? "paper" : "exact", listed, written, errors, skipped, started,
+        System.currentTimeMillis(), status);
+    spark.createDataFrame(List.of(row), schema).write().mode(SaveMode.Append)
+        .partitionBy("run_id").parquet(OutputPaths.stats(output, "runs"));
   }
 
   private Dataset<Row> imagesTable(Dataset<Row> assembled, Dataset<Row> inputs, PcsrCost cost,

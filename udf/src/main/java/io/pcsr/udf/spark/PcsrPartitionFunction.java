@@ -34,6 +34,11 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
   }
 
   @Override public Iterator<Row> call(Iterator<Row> tiles) {
+    TaskContext task = TaskContext.get();
+    if (settings.failFirstAttempt() && task != null && task.attemptNumber() == 0) {
+      throw new IllegalStateException("injected failure (" + "spark.pcsr.test.failFirstAttempt"
+          + "): partition " + task.partitionId() + ", attempt 0");
+    }
     int threads = settings.torchThreads() > 0 ? settings.torchThreads() : taskCpus();
     PcsrEngine engine = ModelCache.engine(ModelFiles.resolve(settings.modelUri(), settings.hadoop()),
         settings.scale(), settings.chunkLrPixels());

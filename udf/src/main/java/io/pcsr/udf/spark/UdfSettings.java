@@ -15,7 +15,8 @@ import java.io.Serializable;
  * @param chunkLrPixels engine chunk size
  * @param pixelStats 'full' (p_heavy per HR pixel), 'lr' (mean p_heavy per LR pixel) or 'none'
  * @param hadoop Hadoop configuration for model URIs on s3a/hdfs
+ * @param failFirstAttempt fault injection for tests: fail every task's first attempt
  */
 public record UdfSettings(String modelUri, int scale, String routing, boolean refine,
-    boolean paperMode, int torchThreads, int chunkLrPixels, String pixelStats, HadoopConf hadoop)
-    implements Serializable {}
+    boolean paperMode, int torchThreads, int chunkLrPixels, String pixelStats, HadoopConf hadoop,
+    boolean failFirstAttempt) implements Serializable {}
