@@ -40,6 +40,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--scale", defaultValue = "4") int scale;
 
+  @Option(names = "--hr-size", paramLabel = "WxH",
+      description = "Resize the HR image to this size first (MATLAB bicubic), e.g. 3840x2160.")
+  String hrSize;
+
   @Option(names = "--chunk", paramLabel = "LR_PIXELS",
       description = "LR pixels per MLP batch (default: the engine's).")
   Integer chunk;
@@ -48,7 +52,12 @@ public final class BenchCommand implements Callable<Integer> {
       double psnr) {}
 
   @Override public Integer call() throws Exception {
-    FloatImage hr = MatlabBicubic.cropToMultiple(ImageCodec.read(hrPath), scale);
+    FloatImage hr = ImageCodec.read(hrPath);
+    if (hrSize != null) {
+      String[] wh = hrSize.toLowerCase(java.util.Locale.ROOT).split("x");
+      hr = MatlabBicubic.resize(hr, Integer.parseInt(wh[1]), Integer.parseInt(wh[0]));
+    }
+    hr = MatlabBicubic.cropToMultiple(hr, scale);
     FloatImage lr = MatlabBicubic.downscale(hr, scale);
     Upscaler up = new Upscaler(ModelCache.engine(model.resolve(), scale,
         chunk != null ? chunk : io.pcsr.udf.infer.PcsrEngine.CHUNK_LR_PIXELS_DEFAULT));
@@ -75,6 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
     System.out.println("time/all: wall time over all-heavy; FLOPs/all: official-convention FLOPs "
         + "over all-heavy; exec/all: executed multiply-adds over all-heavy.");
+    double mp = (double) hr.width() * hr.height() / 1e6;
+    System.out.printf("%nthroughput (output megapixels/s):%n");
+    for (Row r : rows) {
+      System.out.printf("  %-26s %7.2f MP/s   model %6.1f GFLOP/s executed%n", r.name, mp / r.seconds,
+          r.executedFlops / r.seconds / 1e9);
+    }
+    MachineLimits limits = MachineLimits.measure();
+    System.out.printf("machine limit, same threads: libtorch GEMM %.1f GFLOP/s, 3x3 conv 52->52 "
+        + "(channels-last, %dx%d) %.1f GFLOP/s%n", limits.gemm(), lr.width(), lr.height(), limits.conv());
     return 0;
   }
 
