@@ -148,6 +148,7 @@ final class Charts {
     XYPlot plot = new XYPlot(bars, x, y, r);
     double lo = starts.length == 0 ? 0 : starts[0];
     double hi = starts.length == 0 ? 1 : starts[starts.length - 1] + width;
+    int index = 0;
     for (Marker mk : markers) {
       ValueMarker m = new ValueMarker(mk.value(), mk.color(), new BasicStroke(2f,
           BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
@@ -155,6 +156,8 @@ final class Charts {
       m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+      // staggered, so that labels of close markers do not overlap
+      m.setLabelOffset(new org.jfree.chart.ui.RectangleInsets(4 + 16 * index++, 4, 4, 4));
       plot.addDomainMarker(m);
       lo = Math.min(lo, mk.value());
       hi = Math.max(hi, mk.value());
@@ -182,6 +185,7 @@ final class Charts {
     r.setBarPainter(new StandardBarPainter());
     r.setShadowVisible(false);
     r.setItemMargin(0.05);
+    r.setMaximumBarWidth(0.12);
     for (int s = 0; s < colors.length; s++) {
       r.setSeriesPaint(s, colors[s]);
     }
