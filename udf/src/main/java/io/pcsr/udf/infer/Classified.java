@@ -2,6 +2,7 @@ package io.pcsr.udf.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.pcsr.udf.image.FloatImage;
 
 /**
  * Stage one of PCSR inference over a region: the backbone features kept for upsampling, and
@@ -12,19 +13,19 @@ import ai.djl.ndarray.NDManager;
 public final class Classified implements AutoCloseable {
   final NDManager manager;
   final NDArray featureRows; // (region LR pixels, C), row-major over the region
-  final float[] residual;    // 3 x HR region, bilinear LR + RGB mean, planar
-  private final float[] pLight;
+  final FloatImage lr;       // the input; the bilinear residual is made from it when upsampling
+  private float[] pLight;
   private final float[] pHeavy;
   private final LrRegion region;
   private final int scale;
   final long encodeNanos;
   final long classifyNanos;
 
-  Classified(NDManager manager, NDArray featureRows, float[] residual, float[] pLight,
+  Classified(NDManager manager, NDArray featureRows, FloatImage lr, float[] pLight,
       float[] pHeavy, LrRegion region, int scale, long encodeNanos, long classifyNanos) {
     this.manager = manager;
     this.featureRows = featureRows;
-    this.residual = residual;
+    this.lr = lr;
     this.pLight = pLight;
     this.pHeavy = pHeavy;
     this.region = region;
@@ -33,8 +34,14 @@ public final class Classified implements AutoCloseable {
     this.classifyNanos = classifyNanos;
   }
 
-  /** Softmax probability of the light class per HR pixel. */
+  /** Softmax probability of the light class per HR pixel (null once dropped). */
   public float[] pLight() { return pLight; }
+
+  /**
+   * Frees the light probabilities: rules fitted per image (ADM, budgets) read only p_heavy, and
+   * an image's tiles wait for that fit together, so this halves what they hold meanwhile.
+   */
+  public void dropLightProbabilities() { pLight = null; }
 
   /** Softmax probability of the heavy class per HR pixel. */
   public float[] pHeavy() { return pHeavy; }

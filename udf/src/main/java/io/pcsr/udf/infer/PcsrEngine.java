@@ -77,8 +77,7 @@ public final class PcsrEngine implements AutoCloseable {
       float[] pHeavy = new float[hrPixels];
       classifyChunks(featureRows, region, pLight, pHeavy);
       long t2 = System.nanoTime();
-      float[] residual = BilinearResidual.compute(lr, region, scale);
-      return new Classified(m, featureRows, residual, pLight, pHeavy, region, scale, t1 - t0, t2 - t1);
+      return new Classified(m, featureRows, lr, pLight, pHeavy, region, scale, t1 - t0, t2 - t1);
     } catch (RuntimeException | Error e) {
       m.close();
       throw e;
@@ -177,7 +176,7 @@ public final class PcsrEngine implements AutoCloseable {
       throw new IllegalArgumentException("flags for " + heavyFlags.length + " pixels, region has "
           + hrH * hrW);
     }
-    float[] out = c.residual.clone();
+    float[] out = BilinearResidual.compute(c.lr, region, scale);
     int n = region.pixels();
     long heavy = 0;
     long lightRows = 0;

@@ -51,36 +51,43 @@ public final class TileProcessor {
 
   /** All tiles of one image (per-image policies need them together; k works on any subset). */
   public List<TileOutput> process(List<TileInput> tiles) {
+    List<TileOutput> out = new ArrayList<>();
+    process(tiles, out::add);
+    return out;
+  }
+
+  /**
+   * As {@link #process(List)}, handing each tile's output over as soon as it exists, so that a
+   * caller that converts and drops it never holds a whole image's float results.
+   */
+  public void process(List<TileInput> tiles, java.util.function.Consumer<TileOutput> sink) {
     if (!policy.perImage()) {
-      List<TileOutput> out = new ArrayList<>();
       RoutingRule rule = router.decide(policy, List.of(), List.of());
       for (TileInput t : tiles) {
         try (Classified c = classify(t)) {
-          out.add(finish(t, c, rule, 0));
+          sink.accept(finish(t, c, rule, 0));
         }
       }
-      return out;
+      return;
     }
     List<Classified> classified = new ArrayList<>();
     try {
-      List<float[]> pLight = new ArrayList<>();
       List<float[]> pHeavy = new ArrayList<>();
       for (TileInput t : tiles) {
         Classified c = classify(t);
+        c.dropLightProbabilities();
         classified.add(c);
         Box core = coreInRegion(t.tile()).scaled(engine.scale());
-        pLight.add(cropPlane(c.pLight(), c.hrWidth(), core));
         pHeavy.add(cropPlane(c.pHeavy(), c.hrWidth(), core));
       }
       long r0 = System.nanoTime();
-      RoutingRule rule = router.decide(policy, pLight, pHeavy);
+      RoutingRule rule = router.decide(policy, List.of(), pHeavy);
+      pHeavy.clear();
       long routing = (System.nanoTime() - r0) / Math.max(1, tiles.size());
-      List<TileOutput> out = new ArrayList<>();
       for (int i = 0; i < tiles.size(); i++) {
-        out.add(finish(tiles.get(i), classified.get(i), rule, routing));
+        sink.accept(finish(tiles.get(i), classified.get(i), rule, routing));
         classified.get(i).close();
       }
-      return out;
     } finally {
       classified.forEach(Classified::close);
     }

@@ -60,11 +60,9 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     for (Row r : rows) {
       inputs.add(new TileProcessor.TileInput(TileRows.tileOf(r), TileRows.pixelsOf(r)));
     }
-    List<TileProcessor.TileOutput> outs = processor.process(inputs);
-    List<Row> results = new ArrayList<>(outs.size());
-    for (int i = 0; i < outs.size(); i++) {
-      Row in = rows.get(i);
-      TileProcessor.TileOutput o = outs.get(i);
+    List<Row> results = new ArrayList<>(rows.size());
+    processor.process(inputs, o -> {
+      Row in = rows.get(results.size());
       byte[] sr;
       String encoding;
       if (settings.paperMode()) {
@@ -83,7 +81,7 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
           o.flopsExecuted(), o.flopsPaper(), o.nanos().backbone() / 1e6,
           o.nanos().classifier() / 1e6, o.nanos().routing() / 1e6, o.nanos().upsampling() / 1e6,
           executor, device));
-    }
+    });
     return results;
   }
 
