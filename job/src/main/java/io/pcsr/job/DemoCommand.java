@@ -31,7 +31,7 @@ public final class DemoCommand implements Callable<Integer> {
           + " (run the demo through deploy/pcsr, or set -Dpcsr.home to the project folder)");
     }
     List<String> args = new ArrayList<>(List.of("--input", samples.toString(), "--output",
-        output.toString(), "--overwrite", "--stats-pixels", "full",
+        output.toString(), "--overwrite", "--stats-pixels", "full", "--class-overlay",
         "--conf", PcsrConf.ROUTING + "=" + routing));
     if (model != null) {
       args.add("--model");
@@ -41,7 +41,8 @@ public final class DemoCommand implements Callable<Integer> {
     int code = new CommandLine(new RunCommand()).execute(args.toArray(String[]::new));
     if (code == 0) {
       System.out.println("\nLook at: " + output.toAbsolutePath().resolve("images")
-          + " (super-resolved x4)\n         " + output.toAbsolutePath().resolve("_stats")
+          + " (super-resolved x4)\n         " + output.toAbsolutePath().resolve("overlays")
+          + " (green: light pixels, red: heavy)\n         " + output.toAbsolutePath().resolve("_stats")
           + " (Parquet: images, tiles, pixels, errors; query them with spark.sql)");
     }
     return code;

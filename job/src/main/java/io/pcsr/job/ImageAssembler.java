@@ -58,11 +58,13 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
   private final String outputRoot;
   private final String runId;
   private final HadoopConf hadoop;
+  private final boolean overlay;
 
-  public ImageAssembler(String outputRoot, String runId, HadoopConf hadoop) {
+  public ImageAssembler(String outputRoot, String runId, HadoopConf hadoop, boolean overlay) {
     this.outputRoot = outputRoot;
     this.runId = runId;
     this.hadoop = hadoop;
+    this.overlay = overlay;
   }
 
   @Override public Row call(String imageId, Iterator<Row> tiles) {
@@ -104,6 +106,9 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
           : encodeAveraged(rows, s, hOut, wOut, format);
       out = OutputPaths.images(outputRoot, imageId);
       writeAtomically(out, encoded);
+      if (overlay) {
+        writeAtomically(OutputPaths.overlay(outputRoot, imageId), overlayPng(rows, s, hOut, wOut));
+      }
       double secs = (System.nanoTime() - t0) / 1e9 + (ms[0] + ms[1] + ms[2] + ms[3]) / 1e3;
       LOG.info(String.format("finished %s  %dx%d -> %dx%d  heavy %.1f%%  %.2f GFLOPs  %.1f s",
           imageId, wIn, hIn, wOut, hOut, 100.0 * heavy / Math.max(1, pixels), flops / 1e9, secs));
@@ -175,6 +180,17 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
     }
     return ImageCodec.encode(new FloatImage(3, h, w, st.image()), format);
+  }
+
+  /** The paper figure's view: the output tinted by class (mean class where patches overlap). */
+  private static byte[] overlayPng(List<Row> rows, int s, int h, int w) throws IOException {
+    Stitcher st = new Stitcher(3, h, w);
+    for (Row r : rows) {
+      st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
+    }
+    FloatImage sr = new FloatImage(3, h, w, st.image());
+    return ImageCodec.encode(io.pcsr.udf.image.ClassMapOverlay.render(sr, st.heavyShare()),
+        ImageFormat.PNG);
   }
 
   private static float[] values(Row r) {

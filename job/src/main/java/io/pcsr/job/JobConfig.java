@@ -14,7 +14,7 @@ import java.util.function.Function;
 public record JobConfig(String input, String output, String model, int scale,
     RoutingPolicy routing, boolean refine, boolean paperMode, int tileSize, String pixelStats,
     int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId,
-    long maxImagePixelsPerTask, boolean failFirstAttempt) {
+    long maxImagePixelsPerTask, boolean failFirstAttempt, boolean overlay) {
 
   /**
    * @param overrides keys set on the command line (flags and --conf), highest precedence
@@ -57,7 +57,8 @@ public record JobConfig(String input, String output, String model, int scale,
         Long.parseLong(get.apply(PcsrConf.MAX_PIXELS)),
         Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId,
         Long.parseLong(get.apply(PcsrConf.MAX_IMAGE_PIXELS_PER_TASK)),
-        Boolean.parseBoolean(get.apply(PcsrConf.FAIL_FIRST_ATTEMPT)));
+        Boolean.parseBoolean(get.apply(PcsrConf.FAIL_FIRST_ATTEMPT)),
+        Boolean.parseBoolean(get.apply(PcsrConf.OVERLAY)));
   }
 
   private static int positive(Function<String, String> get, String key) {

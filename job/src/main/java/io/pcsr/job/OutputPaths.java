@@ -8,6 +8,16 @@ public final class OutputPaths {
     return join(output, "images/" + safeRelative(relPath));
   }
 
+  /**
+   * The class-map overlay of an image: always PNG, in a tree beside images/ (a.png -> a.png,
+   * a.jpg -> a.jpg.png, so no two inputs share an overlay).
+   */
+  public static String overlay(String output, String relPath) {
+    String rel = safeRelative(relPath);
+    return join(output, "overlays/" + (rel.toLowerCase(java.util.Locale.ROOT).endsWith(".png")
+        ? rel : rel + ".png"));
+  }
+
   public static String stats(String output, String table) {
     return join(output, "_stats/" + table);
   }

@@ -55,6 +55,9 @@ public final class PcsrConf {
   public static final String RUN_ID = "spark.pcsr.runId";
   public static final String RUN_ID_DEFAULT = "";
 
+  public static final String OVERLAY = "spark.pcsr.output.overlay";
+  public static final String OVERLAY_DEFAULT = "false";
+
   public static final String MAX_IMAGE_PIXELS_PER_TASK = "spark.pcsr.routing.maxImagePixels";
   public static final String MAX_IMAGE_PIXELS_PER_TASK_DEFAULT = "4194304";
 
@@ -80,6 +83,8 @@ public final class PcsrConf {
           "Largest input image (pixels); larger ones become error rows, never an OOM"),
       new Key(OVERWRITE, OVERWRITE_DEFAULT, "Redo images a previous run finished"),
       new Key(RUN_ID, RUN_ID_DEFAULT, "Run id for the _stats partitions; empty = a timestamp"),
+      new Key(OVERLAY, OVERLAY_DEFAULT,
+          "Also write overlays/<image>.png: the output tinted green (light) / red (heavy)"),
       new Key(MAX_IMAGE_PIXELS_PER_TASK, MAX_IMAGE_PIXELS_PER_TASK_DEFAULT,
           "Per-image routing holds an image's features in one task: larger LR images become error rows"),
       new Key(FAIL_FIRST_ATTEMPT, FAIL_FIRST_ATTEMPT_DEFAULT,

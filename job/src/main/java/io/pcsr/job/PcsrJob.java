@@ -144,7 +144,8 @@ public final class PcsrJob {
     Dataset<Row> assembled = results
         .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
             Encoders.STRING())
-        .mapGroups(new ImageAssembler(output, runId, hadoop), Encoders.row(ImageAssembler.OUTPUT));
+        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay()),
+            Encoders.row(ImageAssembler.OUTPUT));
     List<Row> images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
     Dataset<Row> imagesDf = spark.createDataFrame(images, imagesSchema());
     imagesDf.write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));

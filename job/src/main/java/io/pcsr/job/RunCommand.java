@@ -47,6 +47,10 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Redo images an earlier run finished.")
   boolean overwrite;
 
+  @Option(names = "--class-overlay",
+      description = "Also write overlays/<image>.png (light pixels green, heavy red, image at 65%).")
+  boolean overlay;
+
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: a timestamp).")
   String runId;
 
@@ -80,6 +84,9 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, PcsrConf.STATS_PIXELS, statsPixels);
     if (overwrite) {
       overrides.put(PcsrConf.OVERWRITE, "true");
+    }
+    if (overlay) {
+      overrides.put(PcsrConf.OVERLAY, "true");
     }
     put(overrides, PcsrConf.RUN_ID, runId);
     put(overrides, PcsrConf.PARTITIONS, partitions);

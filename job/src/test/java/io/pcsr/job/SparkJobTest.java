@@ -114,9 +114,12 @@ class SparkJobTest extends SparkTestBase {
   @Test
   void rerunSkipsFinishedImagesAndOverwriteRedoesThem() throws Exception {
     Path out = tmp.resolve("out-resume");
-    Map<String, String> first = conf("k=0", 2, "lr");
+    Map<String, String> first = new java.util.HashMap<>(conf("k=0", 2, "lr"));
+    first.put(PcsrConf.OVERLAY, "true");
     PcsrJob.Outcome a = run(out, first);
     assertEquals(2, a.succeeded());
+    FloatImage overlay = ImageCodec.read(out.resolve("overlays/nested/case.png"));
+    assertEquals(384, overlay.width(), "class-map overlay at the output size");
     byte[] before = Files.readAllBytes(out.resolve("images/crop.png"));
     long modified = Files.getLastModifiedTime(out.resolve("images/crop.png")).toMillis();
 
