@@ -1,10 +1,12 @@
 package io.pcsr.udf.infer;
 
+import java.util.Arrays;
+
 /**
- * For the LR pixels [p0, p1) of a region, which HR rows go to the light and which to the heavy
- * upsampler: per row its LR pixel within the chunk, its sub-pixel offset and its HR raster
- * position. Built once per chunk on the JVM side (cheap, sequential) so that the native side only
- * does two gathers per path.
+ * For the LR pixels [p0, p1) of a region, the HR rows routed to the heavy upsampler: per row its
+ * LR pixel within the chunk, its sub-pixel offset and its HR raster position. Built once per
+ * chunk on the JVM side (cheap, sequential) so that the native side does one gather per input.
+ * The light upsampler runs densely over the chunk and needs no index.
  */
 final class ChunkRoutes {
   /** Rows of one path. */
@@ -12,29 +14,26 @@ final class ChunkRoutes {
     int size() { return hrIndex.length; }
   }
 
-  private final Path light;
   private final Path heavy;
+  private final int size;
 
-  private ChunkRoutes(Path light, Path heavy) {
-    this.light = light;
+  private ChunkRoutes(Path heavy, int size) {
     this.heavy = heavy;
+    this.size = size;
   }
 
-  Path light() { return light; }
   Path heavy() { return heavy; }
   int heavyCount() { return heavy.size(); }
-  int size() { return heavy.size() + light.size(); }
+  /** All HR rows of the chunk. */
+  int size() { return size; }
 
   static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale) {
     int hrWidth = regionWidth * scale;
     int total = (p1 - p0) * scale * scale;
-    int heavyCount = 0;
     int[] hr = new int[total];
     long[] lr = new long[total];
     long[] off = new long[total];
-    // fill heavy rows from the front and light rows from the back of one buffer
-    int front = 0;
-    int back = total - 1;
+    int n = 0;
     for (int p = p0; p < p1; p++) {
       int baseY = (p / regionWidth) * scale;
       int baseX = (p % regionWidth) * scale;
@@ -42,18 +41,16 @@ final class ChunkRoutes {
         int rowStart = (baseY + ty) * hrWidth + baseX;
         for (int tx = 0; tx < scale; tx++) {
           int at = rowStart + tx;
-          int slot = flags[at] != 0 ? front++ : back--;
-          hr[slot] = at;
-          lr[slot] = p - p0;
-          off[slot] = ty * scale + tx;
+          if (flags[at] != 0) {
+            hr[n] = at;
+            lr[n] = p - p0;
+            off[n] = ty * scale + tx;
+            n++;
+          }
         }
       }
     }
-    heavyCount = front;
-    Path heavy = new Path(java.util.Arrays.copyOfRange(lr, 0, heavyCount),
-        java.util.Arrays.copyOfRange(off, 0, heavyCount), java.util.Arrays.copyOfRange(hr, 0, heavyCount));
-    Path light = new Path(java.util.Arrays.copyOfRange(lr, heavyCount, total),
-        java.util.Arrays.copyOfRange(off, heavyCount, total), java.util.Arrays.copyOfRange(hr, heavyCount, total));
-    return new ChunkRoutes(light, heavy);
+    return new ChunkRoutes(new Path(Arrays.copyOf(lr, n), Arrays.copyOf(off, n),
+        Arrays.copyOf(hr, n)), total);
   }
 }
