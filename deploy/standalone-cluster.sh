@@ -184,7 +184,7 @@ stop_pid() {
   kill -0 "$pid" 2>/dev/null || return 0
   kill "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null && ((waited < 150)); do sleep 0.1; waited=$((waited + 1)); done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
 }
 
 stop() {

@@ -169,6 +169,8 @@ class S3EndToEndTest extends SparkTestBase {
     Assertions.assertEquals(1, errors.size(), errors.toString());
     Assertions.assertEquals("s3a://" + BUCKET + "/in/broken.png", errors.get(0).getAs("source"));
     Assertions.assertEquals("decode", errors.get(0).getAs("stage"));
+    Assertions.assertEquals(List.of("cpu"), spark().read().parquet(out + "/_stats/tiles").select("device")
+        .distinct().collectAsList().stream().map(r -> r.getString(0)).toList(), "tiles ran on the CPU");
     long tiles = spark().read().parquet(out + "/_stats/tiles").count();
     long expectedTiles = images.stream().mapToLong(r -> r.<Integer>getAs("tiles")).sum();
     Assertions.assertEquals(expectedTiles, tiles);

@@ -46,7 +46,7 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     TileProcessor processor = new TileProcessor(engine, RoutingPolicy.parse(settings.routing()),
         settings.refine());
     String executor = executorId();
-    String device = "cpu";
+    String device = deviceName();
     // per-image routing needs an image's tiles together; otherwise one tile at a time keeps
     // memory flat however large the image
     boolean perImage = RoutingPolicy.parse(settings.routing()).perImage();
@@ -116,6 +116,25 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
       return Math.max(1, tc.cpus());
     }
     return 1;
+  }
+
+  /**
+   * Where this JVM's engine computes: DJL's default device, on which the engine places every
+   * array (gpu0 when CUDA natives and a GPU are there, else cpu), plus the GPU addresses Spark
+   * assigned to the task, if any. The engine does not pick the assigned address itself: GPU
+   * isolation (YARN, Kubernetes) shows an executor its own GPU as device 0.
+   */
+  static String deviceName() {
+    ai.djl.Device d = ai.djl.engine.Engine.getInstance().defaultDevice();
+    String name = d.isGpu() ? "gpu" + d.getDeviceId() : "cpu";
+    TaskContext tc = TaskContext.get();
+    if (tc != null) {
+      org.apache.spark.resource.ResourceInformation gpu = tc.resourcesJMap().get("gpu");
+      if (gpu != null && gpu.addresses().length > 0) {
+        name += " (spark gpu " + String.join(",", gpu.addresses()) + ")";
+      }
+    }
+    return name;
   }
 
   private static String executorId() {
