@@ -14,7 +14,8 @@
 # Environment: PCSR_CLASSPATH (default: job/target/pcsr-job.jar and job/target/lib/*; the image
 # sets /opt/pcsr/pcsr-job-spark.jar:/opt/spark/jars/*), PCSR_SMOKE_MODEL, JAVA_HOME.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+self="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)" # deploy/ here, /opt/pcsr in the image
+here="$(cd "$self/.." && pwd)"
 
 dry=0
 tolerance=1e-3
@@ -40,7 +41,7 @@ if [[ -z "$model" ]]; then
   done
 fi
 [[ -n "$model" && -f "$model" ]] || fail "no model: pass --model PATH (a PCSR .pth or .safetensors)"
-if ((${#images[@]} == 0)); then images=("$here"/deploy/samples/*.png); fi
+if ((${#images[@]} == 0)); then images=("$self"/samples/*.png); fi
 
 cp="${PCSR_CLASSPATH:-$here/job/target/pcsr-job.jar:$here/job/target/lib/*}"
 if [[ -z "${PCSR_CLASSPATH:-}" && ! -f "$here/job/target/pcsr-job.jar" ]]; then
@@ -60,14 +61,21 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# the image carries GpuSmoke compiled (its JRE may lack the compiler); a checkout runs the source
+if [[ -f "$self/gpu-smoke.jar" ]]; then
+  cp="$self/gpu-smoke.jar:$cp"
+  smoke=(GpuSmoke)
+else
+  smoke=("$self/GpuSmoke.java")
+fi
 jvm=(-Xmx4g -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Daws.disableEc2Metadata=true
   -Dlog4j2.level=warn -cp "$cp")
 
 echo "gpu-smoke: model $model, ${#images[@]} images"
-CUDA_VISIBLE_DEVICES="" "$java" "${jvm[@]}" "$here/deploy/GpuSmoke.java" run --expect cpu "$model" "$work/cpu.bin" "${images[@]}"
+CUDA_VISIBLE_DEVICES="" "$java" "${jvm[@]}" "${smoke[@]}" run --expect cpu "$model" "$work/cpu.bin" "${images[@]}"
 if ((dry)); then
-  CUDA_VISIBLE_DEVICES="" "$java" "${jvm[@]}" "$here/deploy/GpuSmoke.java" run --expect cpu "$model" "$work/other.bin" "${images[@]}"
+  CUDA_VISIBLE_DEVICES="" "$java" "${jvm[@]}" "${smoke[@]}" run --expect cpu "$model" "$work/other.bin" "${images[@]}"
 else
-  "$java" "${jvm[@]}" "$here/deploy/GpuSmoke.java" run --expect gpu "$model" "$work/other.bin" "${images[@]}"
+  "$java" "${jvm[@]}" "${smoke[@]}" run --expect gpu "$model" "$work/other.bin" "${images[@]}"
 fi
-"$java" "${jvm[@]}" "$here/deploy/GpuSmoke.java" compare "$work/cpu.bin" "$work/other.bin" "$tolerance"
+"$java" "${jvm[@]}" "${smoke[@]}" compare "$work/cpu.bin" "$work/other.bin" "$tolerance"
