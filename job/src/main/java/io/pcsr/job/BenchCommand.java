@@ -44,6 +44,12 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Resize the HR image to this size first (MATLAB bicubic), e.g. 3840x2160.")
   String hrSize;
 
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Torch intra-op threads (default: libtorch's, one per core). On a machine "
+          + "shared with other work use fewer: OpenMP threads that wait for a busy core stall "
+          + "every small op.")
+  Integer threads;
+
   @Option(names = "--chunk", paramLabel = "LR_PIXELS",
       description = "LR pixels per MLP batch (default: the engine's).")
   Integer chunk;
@@ -52,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
       double psnr) {}
 
   @Override public Integer call() throws Exception {
+    if (threads != null) {
+      ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before its thread setting
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
     FloatImage hr = ImageCodec.read(hrPath);
     if (hrSize != null) {
       String[] wh = hrSize.toLowerCase(java.util.Locale.ROOT).split("x");
