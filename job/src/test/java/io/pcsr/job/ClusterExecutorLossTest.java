@@ -2,6 +2,7 @@ package io.pcsr.job;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pcsr.job.testing.Listeners;
 import io.pcsr.job.testing.StandaloneCluster;
 import io.pcsr.job.testing.TestModels;
 import io.pcsr.udf.image.FloatImage;
@@ -73,6 +74,10 @@ class ClusterExecutorLossTest extends SparkTestBase {
     System.out.println(cluster.start());
     startSecs = (System.nanoTime() - t0) / 1e9;
     System.out.printf("cluster up in %.1f s%n", startSecs);
+    List<ProcessHandle> jvms = cluster.processes();
+    Assertions.assertEquals(3, jvms.size(), "master + 2 workers: " + jvms);
+    Assertions.assertFalse(Listeners.listening(jvms).isEmpty(), "no listening sockets found");
+    Assertions.assertEquals(List.of(), Listeners.nonLoopback(jvms), "the cluster listens beyond 127.0.0.1");
   }
 
   @AfterAll
@@ -157,6 +162,10 @@ class ClusterExecutorLossTest extends SparkTestBase {
     Victim victim = awaitPcsrStage(q, cleanApp(cleanOut));
     Thread.sleep(1500); // a little into the stage: tasks running, some map output written
     Assertions.assertTrue(q.isAlive(), "the job ended before the executor could be killed");
+    // master, workers, executors and the driver (the submitting JVM): loopback only
+    List<ProcessHandle> running = cluster.processes();
+    Assertions.assertTrue(cluster.executors().size() >= 1 && running.size() >= 5, running.toString());
+    Assertions.assertEquals(List.of(), Listeners.nonLoopback(running), "a JVM of the run listens beyond 127.0.0.1");
     ProcessHandle exec = cluster.executor(victim.app, victim.executor)
         .orElseThrow(() -> new AssertionError("no JVM for executor " + victim));
     long killedAt = System.nanoTime();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Assertions;
 
+import io.pcsr.job.testing.Listeners;
 import io.pcsr.job.testing.LogCapture;
 import io.pcsr.job.testing.S3ProxyServer;
 import io.pcsr.job.testing.TestModels;
@@ -65,6 +66,9 @@ class S3EndToEndTest extends SparkTestBase {
     long t0 = System.nanoTime();
     s3 = S3ProxyServer.start(tmp.resolve("s3proxy"), ACCESS, SECRET, BUCKET);
     System.out.printf("S3Proxy up on %s in %.1f s%n", s3.endpoint(), (System.nanoTime() - t0) / 1e9);
+    List<ProcessHandle> server = List.of(s3.process());
+    Assertions.assertFalse(Listeners.listening(server).isEmpty(), "S3Proxy's listening socket not found");
+    Assertions.assertEquals(List.of(), Listeners.nonLoopback(server), "S3Proxy listens beyond 127.0.0.1");
   }
 
   @AfterAll

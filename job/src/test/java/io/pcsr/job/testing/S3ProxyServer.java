@@ -121,6 +121,11 @@ public final class S3ProxyServer implements AutoCloseable {
     return port;
   }
 
+  /** The S3Proxy JVM. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** Where bucket {@code name} keeps its objects on the local disk. */
   public Path bucketDir(String name) {
     return dataDir.resolve(name);
