@@ -34,8 +34,20 @@ public final class Upscaler {
 
   public PcsrEngine engine() { return engine; }
 
-  /** Image mode. */
+  /**
+   * LR images above this many pixels run through exact tiles ({@link #TILE_SIZE} + halo) instead
+   * of one backbone pass: the result is the same (tiling is exact, see TiledEqualsWholeImageTest)
+   * and native memory stays bounded by the tile, not the image (a whole 8K-output CARN pass holds
+   * several 100+ MB activations at once).
+   */
+  public static final long WHOLE_IMAGE_MAX_LR_PIXELS = 512L * 512;
+  public static final int TILE_SIZE = 384;
+
+  /** Image mode: the result of running the whole image at once. */
   public SrResult upscale(FloatImage lr, RoutingPolicy policy, boolean refine) {
+    if ((long) lr.height() * lr.width() > WHOLE_IMAGE_MAX_LR_PIXELS) {
+      return upscaleTiled(lr, policy, refine, TILE_SIZE);
+    }
     long t0 = System.nanoTime();
     try (Classified c = engine.classify(lr, LrRegion.whole(lr.height(), lr.width()))) {
       long r0 = System.nanoTime();
@@ -55,6 +67,19 @@ public final class Upscaler {
     }
   }
 
+  /** Image mode through exact tiles (same output as the whole image at once). */
+  public SrResult upscaleTiled(FloatImage lr, RoutingPolicy policy, boolean refine, int tileSize) {
+    long t0 = System.nanoTime();
+    int halo = TileGrid.exactHalo(engine.model().backbone().receptiveRadius());
+    List<TileProcessor.TileInput> inputs = new ArrayList<>();
+    for (Tile t : TileGrid.exact(lr.height(), lr.width(), tileSize, halo)) {
+      Box b = t.input();
+      inputs.add(new TileProcessor.TileInput(t, lr.crop(b.y(), b.x(), b.height(), b.width())));
+    }
+    return stitch(inputs, policy, refine, lr.height() * engine.scale(),
+        lr.width() * engine.scale(), t0);
+  }
+
   /** Patch mode (the paper's evaluation protocol). Per-image policies decide over all patches. */
   public SrResult upscalePatches(FloatImage lr, RoutingPolicy policy, boolean refine) {
     long t0 = System.nanoTime();
@@ -64,26 +89,29 @@ public final class Upscaler {
       Box b = t.input();
       inputs.add(new TileProcessor.TileInput(t, lr.crop(b.y(), b.x(), b.height(), b.width())));
     }
-    int hrH = TileGrid.paperExtent(lr.height()) * s;
-    int hrW = TileGrid.paperExtent(lr.width()) * s;
+    return stitch(inputs, policy, refine, TileGrid.paperExtent(lr.height()) * s,
+        TileGrid.paperExtent(lr.width()) * s, t0);
+  }
+
+  private SrResult stitch(List<TileProcessor.TileInput> inputs, RoutingPolicy policy,
+      boolean refine, int hrH, int hrW, long t0) {
     Stitcher image = new Stitcher(3, hrH, hrW);
     Stitcher probability = new Stitcher(1, hrH, hrW);
-    long heavy = 0;
-    long decisions = 0;
-    double paper = 0;
-    double executed = 0;
-    SrResult.StageNanos stages = SrResult.StageNanos.NONE;
-    for (TileProcessor.TileOutput o : new TileProcessor(engine, policy, refine).process(inputs)) {
+    long[] counts = new long[2]; // heavy, decisions
+    double[] flops = new double[2]; // paper, executed
+    SrResult.StageNanos[] stages = {SrResult.StageNanos.NONE};
+    // each tile is stitched and dropped as soon as it is done
+    new TileProcessor(engine, policy, refine).process(inputs, o -> {
       image.add(o.hrBox(), o.rgb(), o.heavy());
       probability.add(o.hrBox(), o.pHeavy(), o.heavy());
-      heavy += o.heavyPixels();
-      decisions += o.heavy().length;
-      paper += o.flopsPaper();
-      executed += o.flopsExecuted();
-      stages = stages.plus(o.nanos());
-    }
+      counts[0] += o.heavyPixels();
+      counts[1] += o.heavy().length;
+      flops[0] += o.flopsPaper();
+      flops[1] += o.flopsExecuted();
+      stages[0] = stages[0].plus(o.nanos());
+    });
     return new SrResult(new FloatImage(3, hrH, hrW, image.image()), image.heavyShare(),
-        probability.image(), heavy, decisions, new LayerCost(paper, executed),
-        System.nanoTime() - t0, stages);
+        probability.image(), counts[0], counts[1], new LayerCost(flops[0], flops[1]),
+        System.nanoTime() - t0, stages[0]);
   }
 }

@@ -78,5 +78,11 @@ class TiledEqualsWholeImageTest {
     assertTrue(max <= 1e-5, "max |diff| " + max);
     assertEquals(whole.heavyPixels(), heavy);
     assertEquals(whole.flops().paper(), paper, 1e-3 * paper / 1e6);
+
+    // the same through Upscaler's tiled image mode (what large images take)
+    SrResult viaUpscaler = new Upscaler(engine).upscaleTiled(lr, policy, true, tileSize);
+    assertArrayEquals(ref, viaUpscaler.image().data(), "Upscaler.upscaleTiled");
+    assertArrayEquals(whole.heavyShare(), viaUpscaler.heavyShare(), "classes via Upscaler");
+    assertEquals(whole.flops().paper(), viaUpscaler.flops().paper(), 1e-3 * paper / 1e6);
   }
 }
