@@ -112,8 +112,8 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       double secs = (System.nanoTime() - t0) / 1e9 + (ms[0] + ms[1] + ms[2] + ms[3]) / 1e3;
       LOG.info(String.format("finished %s  %dx%d -> %dx%d  heavy %.1f%%  %.2f GFLOPs  %.1f s",
           imageId, wIn, hIn, wOut, hOut, 100.0 * heavy / Math.max(1, pixels), flops / 1e9, secs));
-      return row(imageId, out, wIn, hIn, wOut, hOut, rows.size(), pixels, heavy, flops, paper, ms,
-          t0, "ok", null, null);
+      return row(imageId, io.pcsr.udf.spark.ModelFiles.redact(out), wIn, hIn, wOut, hOut,
+          rows.size(), pixels, heavy, flops, paper, ms, t0, "ok", null, null);
     } catch (IOException | RuntimeException e) {
       LOG.warn("failed " + imageId + ": " + ErrorMessages.of(e));
       return row(imageId, null, wIn, hIn, wOut, hOut, rows.size(), pixels, heavy, flops, paper,

@@ -23,7 +23,7 @@ public final class PcsrCli implements Runnable {
     Runtime.Defaults.apply();
     CommandLine cli = new CommandLine(new PcsrCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("pcsr: " + e.getMessage());
+      cmd.getErr().println("pcsr: " + ErrorMessages.of(e));
       if (Boolean.getBoolean("pcsr.debug")) {
         e.printStackTrace(cmd.getErr());
       }

@@ -105,14 +105,15 @@ public final class PcsrJob {
     }
     int skipped = listed.size() - todo.size();
     LOG.info("run {}: {} images listed under {}, {} already finished, {} to do; model {} ({}), "
-            + "routing {}, tiles {} ({}), output {}", runId, listed.size(), cfg.input(), skipped,
+            + "routing {}, tiles {} ({}), output {}", runId, listed.size(),
+        ModelFiles.redact(cfg.input()), skipped,
         todo.size(), ModelFiles.redact(cfg.model()), backbone, cfg.routing().describe(),
         cfg.paperMode() ? "paper 32/28" : cfg.tileSize() + " + halo " + halo,
-        cfg.paperMode() ? "" : "exact", output);
+        cfg.paperMode() ? "" : "exact", ModelFiles.redact(output));
     if (todo.isEmpty()) {
       writeRun(output, started, listed.size(), 0, 0, skipped, "ok");
       markSuccess(output, hconf);
-      return new Outcome(runId, output, listed.size(), skipped, 0, 0, List.of());
+      return new Outcome(runId, ModelFiles.redact(output), listed.size(), skipped, 0, 0, List.of());
     }
 
     int parallelism = cfg.partitions() > 0 ? cfg.partitions()
@@ -180,7 +181,8 @@ public final class PcsrJob {
     decoded.unpersist();
 
     int ok = (int) images.stream().filter(r -> "ok".equals(r.getAs("status"))).count();
-    Outcome outcome = new Outcome(runId, output, listed.size(), skipped, ok, errorRows.size(), images);
+    Outcome outcome = new Outcome(runId, ModelFiles.redact(output), listed.size(), skipped, ok,
+        errorRows.size(), images);
     writeRun(output, started, listed.size(), ok, errorRows.size(), skipped,
         outcome.listed() == ok + errorRows.size() + skipped ? "ok" : "mismatch");
     markSuccess(output, hconf);
