@@ -3,9 +3,7 @@ package io.pcsr.job;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
@@ -71,16 +69,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: a timestamp).")
   String runId;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master when not under spark-submit (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Any Spark, Hadoop (spark.hadoop.*) or spark.pcsr.* setting; repeatable.")
-  Map<String, String> conf = new LinkedHashMap<>();
+  @picocli.CommandLine.Mixin SparkOptions sparkOptions;
 
   @Override public Integer call() throws Exception {
-    SparkSession spark = Sessions.create("pcsr-eval", master, conf);
+    SparkSession spark = sparkOptions.session("pcsr-eval");
     try {
       EvalJob.Config cfg = config(k -> spark.conf().contains(k) ? spark.conf().get(k) : null);
       EvalJob.Outcome o = new EvalJob(spark, cfg).run();
@@ -98,15 +90,15 @@ public final class EvalCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      Sessions.stopIfOwned(spark);
+      sparkOptions.stop(spark);
     }
   }
 
   /** The evaluation's settings: flags first, then spark.pcsr.* from --conf or Spark, then defaults. */
   EvalJob.Config config(Function<String, String> sparkConf) {
     Function<String, String> get = key -> {
-      if (conf.containsKey(key)) {
-        return conf.get(key);
+      if (sparkOptions.conf().containsKey(key)) {
+        return sparkOptions.conf().get(key);
       }
       String v = sparkConf.apply(key);
       return v != null ? v : PcsrConf.KEYS.stream().filter(k -> k.name().equals(key))

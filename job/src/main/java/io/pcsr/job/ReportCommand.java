@@ -1,7 +1,5 @@
 package io.pcsr.job;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -36,26 +34,20 @@ public final class ReportCommand implements Callable<Integer> {
       description = "Rows of the costliest-images and costliest-tiles tables (default 10).")
   int top;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master when not under spark-submit (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Any Spark or Hadoop (spark.hadoop.*) setting; repeatable.")
-  Map<String, String> conf = new LinkedHashMap<>();
+  @picocli.CommandLine.Mixin SparkOptions sparkOptions;
 
   @Override public Integer call() throws Exception {
     if (thumbnails < 0 || top < 1) {
       throw new IllegalArgumentException("--thumbnails must be >= 0 and --top >= 1");
     }
-    SparkSession spark = Sessions.create("pcsr-report", master, conf);
+    SparkSession spark = sparkOptions.session("pcsr-report");
     try {
       ReportJob.Outcome o = new ReportJob(spark, config()).run();
       System.out.printf("report of run %s: %s (%d charts and thumbnails beside it)%n", o.runId(),
           o.html(), o.assets().size());
       return 0;
     } finally {
-      Sessions.stopIfOwned(spark);
+      sparkOptions.stop(spark);
     }
   }
 

@@ -57,17 +57,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--partitions", paramLabel = "N", description = "Tile partitions.")
   Integer partitions;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Spark master when not under spark-submit (default local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE",
-      description = "Any Spark, Hadoop (spark.hadoop.*) or spark.pcsr.* setting; repeatable.")
-  Map<String, String> conf = new LinkedHashMap<>();
+  @picocli.CommandLine.Mixin SparkOptions sparkOptions;
 
   @Override public Integer call() throws Exception {
     Map<String, String> overrides = new LinkedHashMap<>();
-    conf.forEach((k, v) -> {
+    sparkOptions.conf().forEach((k, v) -> {
       if (k.startsWith("spark.pcsr.")) {
         overrides.put(k, v);
       }
@@ -91,7 +85,7 @@ public final class RunCommand implements Callable<Integer> {
     put(overrides, PcsrConf.RUN_ID, runId);
     put(overrides, PcsrConf.PARTITIONS, partitions);
 
-    SparkSession spark = Sessions.create("pcsr", master, conf);
+    SparkSession spark = sparkOptions.session("pcsr");
     try {
       JobConfig cfg = JobConfig.resolve(input, output, overrides,
           k -> spark.conf().contains(k) ? spark.conf().get(k) : null);
@@ -100,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
       Summary.print(outcome, (System.nanoTime() - t0) / 1e9, System.out);
       return outcome.failed() == 0 ? 0 : 2;
     } finally {
-      Sessions.stopIfOwned(spark);
+      sparkOptions.stop(spark);
     }
   }
 

@@ -7,7 +7,6 @@ import io.pcsr.udf.image.ImageCodec;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -30,15 +29,14 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Option(names = "--output", required = true, paramLabel = "URI") String output;
 
-  @Option(names = "--master", paramLabel = "URL") String master;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE") Map<String, String> conf = new LinkedHashMap<>();
+  @picocli.CommandLine.Mixin SparkOptions sparkOptions;
 
   /** What verify found; {@link #missing} must be empty for a complete output. */
   public record Report(int listed, int ok, int errors, List<String> missing) {}
 
   @Override public Integer call() throws Exception {
-    SparkSession spark = Sessions.create("pcsr-verify", master, conf);
+    SparkSession spark = sparkOptions.session("pcsr-verify");
     try {
       Report r = verify(spark, input, output);
       System.out.printf("verify: listed %d = ok %d + errors %d + missing %d%n", r.listed(), r.ok(),
@@ -46,7 +44,7 @@ public final class VerifyCommand implements Callable<Integer> {
       r.missing().forEach(m -> System.out.println("  MISSING " + m));
       return r.missing().isEmpty() ? 0 : 3;
     } finally {
-      Sessions.stopIfOwned(spark);
+      sparkOptions.stop(spark);
     }
   }
 
