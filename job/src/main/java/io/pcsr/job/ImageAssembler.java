@@ -102,12 +102,15 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       hOut = hIn * s;
       wOut = wIn * s;
       ImageFormat format = ImageFormat.fromPath(java.nio.file.Path.of(imageId));
+      // exact mode's 8-bit tiles go straight into the raster; float tiles (paper mode) and the
+      // overlay need the averaged float image, stitched once for both
+      Stitcher stitched = !allQuantized(rows) || overlay ? stitch(rows, s, hOut, wOut) : null;
       byte[] encoded = allQuantized(rows) ? encodeDisjoint(rows, s, hOut, wOut, format)
-          : encodeAveraged(rows, s, hOut, wOut, format);
+          : ImageCodec.encode(new FloatImage(3, hOut, wOut, stitched.image()), format);
       out = OutputPaths.images(outputRoot, imageId);
       writeAtomically(out, encoded);
       if (overlay) {
-        writeAtomically(OutputPaths.overlay(outputRoot, imageId), overlayPng(rows, s, hOut, wOut));
+        writeAtomically(OutputPaths.overlay(outputRoot, imageId), overlayPng(stitched));
       }
       double secs = (System.nanoTime() - t0) / 1e9 + (ms[0] + ms[1] + ms[2] + ms[3]) / 1e3;
       LOG.info(String.format("finished %s  %dx%d -> %dx%d  heavy %.1f%%  %.2f GFLOPs  %.1f s",
@@ -169,9 +172,8 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     return ImageCodec.encodeBytes(planar, 3, h, w, format);
   }
 
-  /** Paper mode: overlapping float patches, averaged, then quantised once. */
-  private static byte[] encodeAveraged(List<Row> rows, int s, int h, int w, ImageFormat format)
-      throws IOException {
+  /** All tiles summed into one float image; overlaps (paper mode) average, then quantise once. */
+  private static Stitcher stitch(List<Row> rows, int s, int h, int w) {
     Stitcher st = new Stitcher(3, h, w);
     for (Row r : rows) {
       st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
@@ -179,16 +181,12 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     if (st.uncovered() > 0) {
       throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
     }
-    return ImageCodec.encode(new FloatImage(3, h, w, st.image()), format);
+    return st;
   }
 
   /** The paper figure's view: the output tinted by class (mean class where patches overlap). */
-  private static byte[] overlayPng(List<Row> rows, int s, int h, int w) throws IOException {
-    Stitcher st = new Stitcher(3, h, w);
-    for (Row r : rows) {
-      st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
-    }
-    FloatImage sr = new FloatImage(3, h, w, st.image());
+  private static byte[] overlayPng(Stitcher st) throws IOException {
+    FloatImage sr = new FloatImage(3, st.height(), st.width(), st.image());
     return ImageCodec.encode(io.pcsr.udf.image.ClassMapOverlay.render(sr, st.heavyShare()),
         ImageFormat.PNG);
   }
