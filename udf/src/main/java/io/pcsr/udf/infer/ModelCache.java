@@ -35,12 +35,6 @@ public final class ModelCache {
         k -> new PcsrEngine(loadPcsr(checkpoint), scale, chunkLrPixels));
   }
 
-  /** As {@link #engine(Path, int)}, for a checkpoint already in memory under a stable key. */
-  public static PcsrEngine engine(String key, Checkpoint checkpoint, int scale) {
-    return ENGINES.computeIfAbsent(key + "@x" + scale + "/" + PcsrEngine.CHUNK_LR_PIXELS_DEFAULT,
-        k -> new PcsrEngine(PcsrModel.fromCheckpoint(checkpoint, ROOT, key), scale));
-  }
-
   public static OriginalModel original(Path checkpoint) {
     String key = checkpoint.toAbsolutePath().normalize().toString();
     return ORIGINALS.computeIfAbsent(key,
