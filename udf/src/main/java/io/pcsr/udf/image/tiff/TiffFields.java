@@ -29,6 +29,11 @@ public final class TiffFields {
    * All fields of the image's own IFD (not of sub-IFDs such as EXIF), from the native TIFF
    * metadata tree of either the JDK or the TwelveMonkeys reader. Fields of a type this package
    * does not model (IFD pointers) are left out.
+   *
+   * <p>The JDK reader only reports tags of the tag sets it knows (baseline, EXIF, GeoTIFF) and
+   * drops the rest, GDAL_METADATA and GDAL_NODATA among them, unless the image was first read
+   * with a {@code TIFFImageReadParam} whose {@code setReadUnknownTags(true)}; TwelveMonkeys
+   * reports every tag.
    */
   public static List<TiffField> read(IIOMetadata imageMetadata) {
     String format = tiffFormatOf(imageMetadata);
