@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pcsr.udf.image.SampleType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -64,7 +65,7 @@ class TiffFieldsTest {
       Set<Integer> tags = all.stream().map(TiffField::tag).collect(Collectors.toSet());
       assertTrue(tags.containsAll(Set.of(256, 257, 258, 259, 262, 277, 284, 322, 323, 324, 325,
           339)), "the reader should see the writer's structural tags: " + tags);
-      List<TiffField> withResolution = new java.util.ArrayList<>(all);
+      List<TiffField> withResolution = new ArrayList<>(all);
       withResolution.add(TiffField.integers(TiffTags.X_RESOLUTION, TiffType.RATIONAL, 72, 1));
       withResolution.add(TiffField.shorts(320, 0, 1, 2)); // ColorMap
       assertEquals(GEO_AND_TEXT, TiffFields.carriedOver(withResolution));

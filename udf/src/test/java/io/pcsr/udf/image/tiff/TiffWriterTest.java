@@ -2,7 +2,6 @@ package io.pcsr.udf.image.tiff;
 
 import static io.pcsr.udf.image.tiff.TiffTestImages.JDK;
 import static io.pcsr.udf.image.tiff.TiffTestImages.TWELVEMONKEYS;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +19,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -116,8 +116,8 @@ class TiffWriterTest {
       long[] offsets = TiffFields.find(TiffFields.read(tm.getImageMetadata(0)),
           TiffTags.TILE_OFFSETS).orElseThrow().integers();
       long[] sorted = offsets.clone();
-      java.util.Arrays.sort(sorted);
-      assertFalse(java.util.Arrays.equals(sorted, offsets),
+      Arrays.sort(sorted);
+      assertFalse(Arrays.equals(sorted, offsets),
           "tiles should sit in the file in arrival order, not grid order");
     } finally {
       TiffTestImages.dispose(tm);
