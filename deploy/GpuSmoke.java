@@ -9,8 +9,9 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
-import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.image.DecodedRaster;
+import io.pcsr.udf.image.RasterReader;
+import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.spark.HadoopConf;
 import io.pcsr.udf.spark.PcsrPartitionFunction;
@@ -30,6 +31,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
 import org.apache.spark.sql.Row;
 
 public class GpuSmoke {
@@ -64,10 +67,15 @@ public class GpuSmoke {
     }
     List<Row> rows = new ArrayList<>();
     for (Path p : images) {
-      FloatImage lr = ImageCodec.read(p);
-      List<Tile> tiles = TileGrid.exact(lr.height(), lr.width(), TILE, halo);
+      DecodedRaster lr;
+      try (ImageInputStream in = new FileImageInputStream(p.toFile())) {
+        lr = RasterReader.decode(in, p.toString(), Files.size(p), Long.MAX_VALUE, null);
+      }
+      BandRoles roles = BandRoles.of(lr.header().layout(), lr.header().bands(), new int[] {0, 1, 2});
+      List<Tile> tiles = TileGrid.exact(lr.header().height(), lr.header().width(), TILE, halo);
       for (Tile t : tiles) {
-        rows.add(TileRows.tile(p.getFileName().toString(), lr, t, tiles.size()));
+        rows.add(TileRows.tile(p.getFileName().toString(), p.toUri().toString(), lr, roles, t,
+            tiles.size()));
       }
     }
     PcsrPartitionFunction udf = new PcsrPartitionFunction(settings(Map.of(

@@ -1,19 +1,19 @@
 package io.pcsr.job;
 
-import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.image.DecodedRaster;
+import io.pcsr.udf.image.ImageFormat;
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.image.RasterReader;
+import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.HadoopImageInputStream;
 import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.tiling.Tile;
 import io.pcsr.udf.tiling.TileGrid;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -41,7 +41,7 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
     for (StructField f : TileRows.TILE.fields()) {
       t = t.add(f.name(), f.dataType(), true);
     }
-    OUTPUT = t.add("source", DataTypes.StringType, false)
+    OUTPUT = t.add("error_source", DataTypes.StringType, true)
         .add("error_stage", DataTypes.StringType, true)
         .add("error_class", DataTypes.StringType, true)
         .add("error_message", DataTypes.StringType, true);
@@ -53,42 +53,61 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
   private final boolean paperMode;
   private final long maxPixels;
   private final long maxImagePixelsPerTask;
+  private final int[] rgbBands;
+  private final long regionDecodePixels;
 
   /**
    * @param maxImagePixelsPerTask LR pixels above which an image cannot be routed per image (its
    *     features would not fit one task); Long.MAX_VALUE when routing is per pixel
+   * @param rgbBands 0-based bands of multi-band rasters fed to the model as R, G, B
+   * @param regionDecodePixels TIFF inputs with more pixels are not decoded here: their tiles are
+   *     decoded one region each, after the shuffle ({@link RegionDecoder})
    */
   public DecodeStage(HadoopConf hadoop, int tileSize, int halo, boolean paperMode, long maxPixels,
-      long maxImagePixelsPerTask) {
+      long maxImagePixelsPerTask, int[] rgbBands, long regionDecodePixels) {
     this.maxImagePixelsPerTask = maxImagePixelsPerTask;
     this.hadoop = hadoop;
     this.tileSize = tileSize;
     this.halo = halo;
     this.paperMode = paperMode;
     this.maxPixels = maxPixels;
+    this.rgbBands = rgbBands.clone();
+    this.regionDecodePixels = regionDecodePixels;
   }
 
   @Override public Iterator<Row> call(Row image) {
     String source = image.getString(0);
     String rel = image.getString(1);
     String stage = "read";
-    try {
-      byte[] bytes = read(source);
+    try (HadoopImageInputStream in = HadoopImageInputStream.open(source, hadoop)) {
       stage = "decode";
-      FloatImage lr = ImageCodec.read(bytes, rel, maxPixels);
+      RasterHeader header = RasterReader.header(in, rel, in.length(), maxPixels);
       stage = "limits";
-      if ((long) lr.height() * lr.width() > maxImagePixelsPerTask) {
-        throw new IllegalArgumentException(lr.width() + "x" + lr.height() + " LR pixels exceed "
-            + PcsrConf.MAX_IMAGE_PIXELS_PER_TASK + "=" + maxImagePixelsPerTask + ", the most an "
-            + "image routed per image (adaptive, heavy-share, flops) may have; use k routing for "
-            + "it or raise the limit with executor memory");
+      long lrPixels = (long) header.height() * header.width();
+      if (lrPixels > maxImagePixelsPerTask) {
+        throw new IllegalArgumentException(header.width() + "x" + header.height()
+            + " LR pixels exceed " + PcsrConf.MAX_IMAGE_PIXELS_PER_TASK + "="
+            + maxImagePixelsPerTask + ", the most an image routed per image (adaptive, "
+            + "heavy-share, flops) may have; use k routing for it or raise the limit with "
+            + "executor memory");
       }
-      stage = "tile";
-      List<Tile> tiles = paperMode ? TileGrid.paper(lr.height(), lr.width())
-          : TileGrid.exact(lr.height(), lr.width(), tileSize, halo);
+      BandRoles roles = BandRoles.of(header.layout(), header.bands(), rgbBands);
+      List<Tile> tiles = paperMode ? TileGrid.paper(header.height(), header.width())
+          : TileGrid.exact(header.height(), header.width(), tileSize, halo);
       List<Row> out = new ArrayList<>(tiles.size());
+      if (header.format() == ImageFormat.TIFF && lrPixels > regionDecodePixels) {
+        // never whole in one task: each tile reads its own region after the shuffle
+        for (Tile t : tiles) {
+          out.add(widen(TileRows.deferredTile(rel, source, header, roles, t, tiles.size())));
+        }
+        return out.iterator();
+      }
+      stage = "decode";
+      in.seek(0);
+      DecodedRaster raster = RasterReader.decode(in, rel, in.length(), maxPixels, null);
+      stage = "tile";
       for (Tile t : tiles) {
-        out.add(withSource(TileRows.tile(rel, lr, t, tiles.size()), source));
+        out.add(widen(TileRows.tile(rel, source, raster, roles, t, tiles.size())));
       }
       return out.iterator();
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
@@ -96,20 +115,11 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
     }
   }
 
-  private byte[] read(String source) throws IOException {
-    URI uri = URI.create(source);
-    FileSystem fs = FileSystem.get(uri, hadoop.get());
-    try (InputStream in = fs.open(new Path(uri))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static Row withSource(Row tile, String source) {
+  private static Row widen(Row tile) {
     Object[] v = new Object[OUTPUT.size()];
     for (int i = 0; i < tile.size(); i++) {
       v[i] = tile.get(i);
     }
-    v[tile.size()] = source;
     return RowFactory.create(v);
   }
 

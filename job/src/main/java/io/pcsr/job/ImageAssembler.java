@@ -1,20 +1,25 @@
 package io.pcsr.job;
 
+import io.pcsr.udf.image.ClassMapOverlay;
 import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.image.ImageFormat;
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.image.RasterLayout;
+import io.pcsr.udf.image.RasterWriter;
+import io.pcsr.udf.image.Samples;
+import io.pcsr.udf.image.tiff.TiledTiffWriter;
+import io.pcsr.udf.image.tiff.UpscaledTiffLayout;
+import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.ModelFiles;
 import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.tiling.Box;
 import io.pcsr.udf.tiling.Stitcher;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -24,13 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reduce stage: all tile results of one image -> stitched HR image, encoded in the input's
- * format and written atomically (a temporary name, then a rename), plus the image's row of
- * statistics. A failure becomes a row with status 'failed' and the reason; the job goes on.
+ * The reduce stage: all tile results of one image -> the upscaled image in the input's format,
+ * sample type and band layout, written atomically (a temporary name, then a rename), plus the
+ * image's row of statistics. TIFF outputs (and outputs above the tiled-TIFF threshold) are
+ * streamed: each tile goes into its own TIFF tile as it arrives, so the image is never whole in
+ * memory. A failure becomes a row with status 'failed' and the reason; the job goes on.
  */
 public final class ImageAssembler implements MapGroupsFunction<String, Row, Row> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(ImageAssembler.class);
+  /** Tile side of TIFFs assembled in memory (paper mode, odd tile sizes). */
+  private static final int IN_MEMORY_TIFF_TILE = 256;
 
   /** Per-image results of the reduce stage (joined with the input listing on the driver). */
   public static final StructType OUTPUT = new StructType()
@@ -53,30 +62,45 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       .add("write_ms", DataTypes.DoubleType, false)
       .add("status", DataTypes.StringType, false)
       .add("error_class", DataTypes.StringType, true)
-      .add("error_message", DataTypes.StringType, true);
+      .add("error_message", DataTypes.StringType, true)
+      .add("format", DataTypes.StringType, true)
+      .add("layout", DataTypes.StringType, true)
+      .add("sample_type", DataTypes.StringType, true)
+      .add("bit_depth", DataTypes.IntegerType, true)
+      .add("bands", DataTypes.IntegerType, true)
+      .add("converted_from", DataTypes.StringType, true)
+      .add("output_format", DataTypes.StringType, true);
 
   private final String outputRoot;
-  private final String runId;
-  private final HadoopConf hadoop;
+  private final OutputFiles files;
   private final boolean overlay;
+  private final int scale;
+  private final int tileSize;
+  private final boolean paperMode;
+  private final long tiledTiffPixels;
 
-  public ImageAssembler(String outputRoot, String runId, HadoopConf hadoop, boolean overlay) {
+  public ImageAssembler(String outputRoot, String runId, HadoopConf hadoop, boolean overlay,
+      int scale, int tileSize, boolean paperMode, long tiledTiffPixels) {
     this.outputRoot = outputRoot;
-    this.runId = runId;
-    this.hadoop = hadoop;
+    this.files = new OutputFiles(hadoop, runId);
     this.overlay = overlay;
+    this.scale = scale;
+    this.tileSize = tileSize;
+    this.paperMode = paperMode;
+    this.tiledTiffPixels = tiledTiffPixels;
   }
 
-  @Override public Row call(String imageId, Iterator<Row> tiles) {
-    long t0 = System.nanoTime();
-    List<Row> rows = new ArrayList<>();
-    tiles.forEachRemaining(rows::add);
-    long pixels = 0;
-    long heavy = 0;
-    double flops = 0;
-    double paper = 0;
-    double[] ms = new double[4];
-    for (Row r : rows) {
+  /** Per-image sums of the tile statistics. */
+  private static final class Totals {
+    int tiles;
+    long pixels;
+    long heavy;
+    double flops;
+    double paper;
+    final double[] ms = new double[4];
+
+    void add(Row r) {
+      tiles++;
       heavy += r.getLong(10);
       pixels += r.getLong(11);
       flops += r.getDouble(12);
@@ -85,54 +109,158 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
         ms[i] += r.getDouble(14 + i);
       }
     }
-    int expected = rows.get(0).getInt(2);
-    String out = null;
-    int hIn = 0;
-    int wIn = 0;
-    int hOut = 0;
-    int wOut = 0;
+  }
+
+  @Override public Row call(String imageId, Iterator<Row> tiles) {
+    long t0 = System.nanoTime();
+    Totals totals = new Totals();
+    Row first = tiles.next();
+    RasterHeader header = TileRows.header(first.getStruct(TileRows.RESULT_HEADER));
+    int expected = first.getInt(2);
+    int hIn = header.height();
+    int wIn = header.width();
+    int hOut = hIn * scale;
+    int wOut = wIn * scale;
+    String outputFormat = null;
     try {
-      if (rows.size() != expected) {
-        throw new IllegalStateException("got " + rows.size() + " of " + expected + " tiles");
+      long outPixels = (long) hOut * wOut;
+      boolean huge = outPixels > tiledTiffPixels;
+      int side = tileSize * scale;
+      if (huge && paperMode) {
+        throw new IllegalArgumentException(wOut + "x" + hOut + " output pixels exceed "
+            + PcsrConf.TILED_TIFF_PIXELS + "=" + tiledTiffPixels + "; paper mode stitches "
+            + "overlapping patches in memory, so huge outputs need exact tiles");
       }
-      int s = rows.get(0).getInt(3);
-      Box extent = extent(rows);
-      hIn = extent.height();
-      wIn = extent.width();
-      hOut = hIn * s;
-      wOut = wIn * s;
-      ImageFormat format = ImageFormat.fromPath(java.nio.file.Path.of(imageId));
-      // exact mode's 8-bit tiles go straight into the raster; float tiles (paper mode) and the
-      // overlay need the averaged float image, stitched once for both
-      Stitcher stitched = !allQuantized(rows) || overlay ? stitch(rows, s, hOut, wOut) : null;
-      byte[] encoded = allQuantized(rows) ? encodeDisjoint(rows, s, hOut, wOut, format)
-          : ImageCodec.encode(new FloatImage(3, hOut, wOut, stitched.image()), format);
-      out = OutputPaths.images(outputRoot, imageId);
-      writeAtomically(out, encoded);
-      if (overlay) {
-        writeAtomically(OutputPaths.overlay(outputRoot, imageId), overlayPng(stitched));
+      if (huge && side % 16 != 0) {
+        throw new IllegalArgumentException("a streamed TIFF needs tile size x scale to be a "
+            + "multiple of 16, got " + tileSize + " x " + scale + "; set " + PcsrConf.TILE_SIZE
+            + " accordingly (e.g. 256)");
       }
-      double secs = (System.nanoTime() - t0) / 1e9 + (ms[0] + ms[1] + ms[2] + ms[3]) / 1e3;
-      LOG.info(String.format("finished %s  %dx%d -> %dx%d  heavy %.1f%%  %.2f GFLOPs  %.1f s",
-          imageId, wIn, hIn, wOut, hOut, 100.0 * heavy / Math.max(1, pixels), flops / 1e9, secs));
-      return row(imageId, io.pcsr.udf.spark.ModelFiles.redact(out), wIn, hIn, wOut, hOut,
-          rows.size(), pixels, heavy, flops, paper, ms, t0, "ok", null, null);
-    } catch (IOException | RuntimeException e) {
+      String out;
+      if (!paperMode && side % 16 == 0 && (huge || header.format() == ImageFormat.TIFF)) {
+        String target = OutputPaths.images(outputRoot, imageId)
+            + (header.format() == ImageFormat.TIFF ? "" : ".tif");
+        streamTiff(target, header, first, tiles, totals, expected, wOut, hOut, side, huge);
+        if (overlay) {
+          LOG.warn("no overlay for " + imageId + ": it was streamed tile by tile");
+        }
+        out = target;
+        outputFormat = huge ? "bigtiff" : "tiff";
+      } else {
+        List<Row> rows = collect(first, tiles, totals, expected);
+        Box extent = paperMode ? extent(rows) : new Box(0, 0, hIn, wIn);
+        hOut = extent.height() * scale;
+        wOut = extent.width() * scale;
+        Samples whole = paperMode ? stitchPaper(rows, header, hOut, wOut)
+            : pasteExact(rows, header, hOut, wOut);
+        out = OutputPaths.images(outputRoot, imageId);
+        writeWhole(out, header, whole);
+        if (overlay) {
+          files.write(OutputPaths.overlay(outputRoot, imageId), overlayPng(whole, header, rows));
+        }
+        outputFormat = header.format().imageIoName();
+      }
+      double secs = (System.nanoTime() - t0) / 1e9 + sum(totals.ms) / 1e3;
+      LOG.info(String.format("finished %s  %dx%d -> %dx%d %s  heavy %.1f%%  %.2f GFLOPs  %.1f s",
+          imageId, wIn, hIn, wOut, hOut, header.describe(),
+          100.0 * totals.heavy / Math.max(1, totals.pixels), totals.flops / 1e9, secs));
+      return row(imageId, ModelFiles.redact(out), wIn, hIn, wOut, hOut, totals, t0, "ok", null,
+          null, header, outputFormat);
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      tiles.forEachRemaining(totals::add);
       LOG.warn("failed " + imageId + ": " + ErrorMessages.of(e));
-      return row(imageId, null, wIn, hIn, wOut, hOut, rows.size(), pixels, heavy, flops, paper,
-          ms, t0, "failed", e.getClass().getName(), ErrorMessages.of(e));
+      return row(imageId, null, wIn, hIn, wOut, hOut, totals, t0, "failed",
+          e.getClass().getName(), ErrorMessages.of(e), header, outputFormat);
     }
   }
 
-  private Row row(String id, String out, int wIn, int hIn, int wOut, int hOut, int tiles,
-      long pixels, long heavy, double flops, double paper, double[] ms, long t0, String status,
-      String errorClass, String message) {
-    return RowFactory.create(id, out, wIn, hIn, wOut, hOut, tiles, pixels, heavy,
-        pixels == 0 ? 0.0 : (double) heavy / pixels, flops, paper, ms[0], ms[1], ms[2], ms[3],
-        (System.nanoTime() - t0) / 1e6, status, errorClass, message);
+  private Row row(String id, String out, int wIn, int hIn, int wOut, int hOut, Totals t, long t0,
+      String status, String errorClass, String message, RasterHeader h, String outputFormat) {
+    return RowFactory.create(id, out, wIn, hIn, wOut, hOut, t.tiles, t.pixels, t.heavy,
+        t.pixels == 0 ? 0.0 : (double) t.heavy / t.pixels, t.flops, t.paper, t.ms[0], t.ms[1],
+        t.ms[2], t.ms[3], (System.nanoTime() - t0) / 1e6, status, errorClass, message,
+        h.format().imageIoName(), h.layout().code(), h.type().code(), h.type().bits(), h.bands(),
+        h.convertedFrom().isEmpty() ? null : h.convertedFrom(), outputFormat);
   }
 
-  /** The LR rectangle the tiles cover (the whole image, or the paper grid's crop). */
+  /**
+   * Each exact-mode tile owns one TIFF tile (its HR core is side x side, cut at the edges), so
+   * tiles are written in whatever order the shuffle delivers them and only one is in memory.
+   */
+  private void streamTiff(String target, RasterHeader header, Row first, Iterator<Row> rest,
+      Totals totals, int expected, int wOut, int hOut, int side, boolean bigTiff)
+      throws IOException {
+    java.nio.file.Path local = files.localFileFor(target);
+    TiledTiffWriter writer = null;
+    try {
+      writer = TiledTiffWriter.open(local,
+          UpscaledTiffLayout.of(header, scale, wOut, hOut, side, bigTiff));
+      Row r = first;
+      while (r != null) {
+        totals.add(r);
+        failIfUndecoded(r);
+        Box core = TileRows.box(r.getStruct(4));
+        writer.writeTile(core.y() / tileSize, core.x() / tileSize, Samples.fromBytes(
+            header.type(), header.bands(), core.height() * scale, core.width() * scale,
+            (byte[]) r.get(6)));
+        r = rest.hasNext() ? rest.next() : null;
+      }
+      if (totals.tiles != expected) {
+        throw new IllegalStateException("got " + totals.tiles + " of " + expected + " tiles");
+      }
+      writer.close();
+      writer = null;
+      files.publish(target, local);
+      local = null;
+    } finally {
+      if (writer != null) {
+        try {
+          writer.close();
+        } catch (IOException | RuntimeException ignored) {
+          // the incomplete file is discarded below; the first failure is the one reported
+        }
+      }
+      OutputFiles.discard(local);
+    }
+  }
+
+  private static List<Row> collect(Row first, Iterator<Row> rest, Totals totals, int expected) {
+    List<Row> rows = new ArrayList<>();
+    rows.add(first);
+    rest.forEachRemaining(rows::add);
+    rows.forEach(totals::add);
+    for (Row r : rows) {
+      failIfUndecoded(r);
+    }
+    if (rows.size() != expected) {
+      throw new IllegalStateException("got " + rows.size() + " of " + expected + " tiles");
+    }
+    return rows;
+  }
+
+  private static void failIfUndecoded(Row r) {
+    if (!r.isNullAt(TileRows.RESULT_ERROR)) {
+      throw new IllegalStateException(r.getString(TileRows.RESULT_ERROR));
+    }
+  }
+
+  private void writeWhole(String target, RasterHeader header, Samples whole) throws IOException {
+    if (header.format() != ImageFormat.TIFF) {
+      files.write(target, RasterWriter.encode(whole, header.format(), header.layout()));
+      return;
+    }
+    java.nio.file.Path local = files.localFileFor(target);
+    try {
+      TiledTiffWriter.write(local, UpscaledTiffLayout.of(header, scale, whole.width(),
+          whole.height(), IN_MEMORY_TIFF_TILE, false), whole);
+      files.publish(target, local);
+      local = null;
+    } finally {
+      OutputFiles.discard(local);
+    }
+  }
+
+  /** The LR rectangle the tiles cover (the paper grid drops the image's ragged edge). */
   private static Box extent(List<Row> rows) {
     int h = 0;
     int w = 0;
@@ -144,81 +272,75 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     return new Box(0, 0, h, w);
   }
 
-  private static boolean allQuantized(List<Row> rows) {
-    return rows.stream().allMatch(r -> "u8".equals(r.getString(7)));
-  }
-
-  /** Exact mode: tiles own disjoint cores, so their bytes go straight into the raster. */
-  private static byte[] encodeDisjoint(List<Row> rows, int s, int h, int w, ImageFormat format)
-      throws IOException {
-    byte[] planar = new byte[3 * h * w];
+  /** Exact mode: tiles own disjoint cores, so their samples go straight into the raster. */
+  private Samples pasteExact(List<Row> rows, RasterHeader header, int h, int w) {
+    Samples whole = Samples.allocate(header.type(), header.bands(), h, w);
     long covered = 0;
-    int plane = h * w;
     for (Row r : rows) {
-      Box b = TileRows.box(r.getStruct(4)).scaled(s);
-      byte[] sr = (byte[]) r.get(6);
-      int tilePlane = b.height() * b.width();
-      for (int c = 0; c < 3; c++) {
-        for (int y = 0; y < b.height(); y++) {
-          System.arraycopy(sr, c * tilePlane + y * b.width(), planar,
-              c * plane + (b.y() + y) * w + b.x(), b.width());
-        }
-      }
-      covered += tilePlane;
+      Box b = TileRows.box(r.getStruct(4)).scaled(scale);
+      whole.paste(Samples.fromBytes(header.type(), header.bands(), b.height(), b.width(),
+          (byte[]) r.get(6)), b.y(), b.x());
+      covered += (long) b.height() * b.width();
     }
-    if (covered != plane) {
-      throw new IllegalStateException("tiles cover " + covered + " of " + plane + " output pixels");
+    if (covered != (long) h * w) {
+      throw new IllegalStateException("tiles cover " + covered + " of " + (long) h * w
+          + " output pixels");
     }
-    return ImageCodec.encodeBytes(planar, 3, h, w, format);
+    return whole;
   }
 
-  /** All tiles summed into one float image; overlaps (paper mode) average, then quantise once. */
-  private static Stitcher stitch(List<Row> rows, int s, int h, int w) {
-    Stitcher st = new Stitcher(3, h, w);
+  /** Paper mode: overlapping patches are averaged in [0,1] space, then quantised once. */
+  private Samples stitchPaper(List<Row> rows, RasterHeader header, int h, int w) {
+    Stitcher st = new Stitcher(header.bands(), h, w);
     for (Row r : rows) {
-      st.add(TileRows.box(r.getStruct(4)).scaled(s), values(r), (byte[]) r.get(8));
+      st.add(TileRows.box(r.getStruct(4)).scaled(scale),
+          TileRows.bytesToFloats((byte[]) r.get(6)), (byte[]) r.get(8));
     }
     if (st.uncovered() > 0) {
       throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
     }
-    return st;
+    return BandRoles.quantize(st.image(), header.type(), header.bands(), h, w);
   }
 
-  /** The paper figure's view: the output tinted by class (mean class where patches overlap). */
-  private static byte[] overlayPng(Stitcher st) throws IOException {
-    FloatImage sr = new FloatImage(3, st.height(), st.width(), st.image());
-    return ImageCodec.encode(io.pcsr.udf.image.ClassMapOverlay.render(sr, st.heavyShare()),
+  /**
+   * The paper figure's view: the output tinted by class (the mean class where patches
+   * overlap). Gray and multi-band outputs are shown through their first band(s).
+   */
+  private byte[] overlayPng(Samples whole, RasterHeader header, List<Row> rows)
+      throws IOException {
+    int h = whole.height();
+    int w = whole.width();
+    int plane = h * w;
+    boolean colour = header.bands() >= 3 && header.layout() != RasterLayout.GRAY_ALPHA;
+    float[] rgb = new float[3 * plane];
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(whole.normalizedBand(colour ? c : 0), 0, rgb, c * plane, plane);
+    }
+    float[] heavy = new float[plane];
+    int[] count = new int[plane];
+    for (Row r : rows) {
+      Box b = TileRows.box(r.getStruct(4)).scaled(scale);
+      byte[] flags = (byte[]) r.get(8);
+      for (int y = 0; y < b.height(); y++) {
+        for (int x = 0; x < b.width(); x++) {
+          int d = (b.y() + y) * w + b.x() + x;
+          heavy[d] += flags[y * b.width() + x];
+          count[d]++;
+        }
+      }
+    }
+    for (int i = 0; i < plane; i++) {
+      heavy[i] = count[i] == 0 ? 0 : heavy[i] / count[i];
+    }
+    return ImageCodec.encode(ClassMapOverlay.render(new FloatImage(3, h, w, rgb), heavy),
         ImageFormat.PNG);
   }
 
-  private static float[] values(Row r) {
-    byte[] sr = (byte[]) r.get(6);
-    if ("f32".equals(r.getString(7))) {
-      return TileRows.bytesToFloats(sr);
+  private static double sum(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
     }
-    float[] v = new float[sr.length];
-    for (int i = 0; i < sr.length; i++) {
-      v[i] = (sr[i] & 0xFF) / 255f;
-    }
-    return v;
-  }
-
-  /** Temporary file beside the target, then a rename: no partial file under the final name. */
-  private void writeAtomically(String target, byte[] bytes) throws IOException {
-    Path dst = new Path(URI.create(target));
-    FileSystem fs = FileSystem.get(dst.toUri(), hadoop.get());
-    fs.setWriteChecksum(false); // no .crc side files next to users' images on local disks
-    fs.mkdirs(dst.getParent());
-    Path tmp = new Path(dst.getParent(), "._" + dst.getName() + "." + runId + ".tmp");
-    try (OutputStream o = fs.create(tmp, true)) {
-      o.write(bytes);
-    }
-    if (fs.exists(dst) && !fs.delete(dst, false)) {
-      throw new IOException("cannot replace " + target);
-    }
-    if (!fs.rename(tmp, dst)) {
-      fs.delete(tmp, false);
-      throw new IOException("cannot rename " + tmp + " to " + target);
-    }
+    return s;
   }
 }

@@ -14,7 +14,8 @@ import java.util.function.Function;
 public record JobConfig(String input, String output, String model, int scale,
     RoutingPolicy routing, boolean refine, boolean paperMode, int tileSize, String pixelStats,
     int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId,
-    long maxImagePixelsPerTask, boolean failFirstAttempt, boolean overlay) {
+    long maxImagePixelsPerTask, boolean failFirstAttempt, boolean overlay, int[] rgbBands,
+    long regionDecodePixels, long tiledTiffPixels) {
 
   /**
    * @param overrides keys set on the command line (flags and --conf), highest precedence
@@ -58,7 +59,41 @@ public record JobConfig(String input, String output, String model, int scale,
         Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId,
         Long.parseLong(get.apply(PcsrConf.MAX_IMAGE_PIXELS_PER_TASK)),
         Boolean.parseBoolean(get.apply(PcsrConf.FAIL_FIRST_ATTEMPT)),
-        Boolean.parseBoolean(get.apply(PcsrConf.OVERLAY)));
+        Boolean.parseBoolean(get.apply(PcsrConf.OVERLAY)),
+        rgbBands(get.apply(PcsrConf.RGB_BANDS)),
+        positiveLong(get, PcsrConf.REGION_DECODE_PIXELS),
+        positiveLong(get, PcsrConf.TILED_TIFF_PIXELS));
+  }
+
+  /** "3,2,1" (counted from 1, as GIS tools do) to 0-based band indexes. */
+  static int[] rgbBands(String value) {
+    String[] parts = value.split(",");
+    int[] bands = new int[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        bands[i] = Integer.parseInt(parts[i].trim()) - 1;
+      }
+    } catch (NumberFormatException e) {
+      bands = new int[0];
+    }
+    if (bands.length != 3 || java.util.Arrays.stream(bands).anyMatch(b -> b < 0)) {
+      throw new IllegalArgumentException(PcsrConf.RGB_BANDS + " must name three bands counted"
+          + " from 1, e.g. 3,2,1; got '" + value + "'");
+    }
+    return bands;
+  }
+
+  private static long positiveLong(Function<String, String> get, String key) {
+    String v = get.apply(key);
+    try {
+      long l = Long.parseLong(v.trim());
+      if (l <= 0) {
+        throw new NumberFormatException();
+      }
+      return l;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    }
   }
 
   private static int positive(Function<String, String> get, String key) {

@@ -61,6 +61,15 @@ public final class PcsrConf {
   public static final String MAX_IMAGE_PIXELS_PER_TASK = "spark.pcsr.routing.maxImagePixels";
   public static final String MAX_IMAGE_PIXELS_PER_TASK_DEFAULT = "4194304";
 
+  public static final String RGB_BANDS = "spark.pcsr.raster.rgbBands";
+  public static final String RGB_BANDS_DEFAULT = "1,2,3";
+
+  public static final String REGION_DECODE_PIXELS = "spark.pcsr.input.regionDecodePixels";
+  public static final String REGION_DECODE_PIXELS_DEFAULT = "16777216";
+
+  public static final String TILED_TIFF_PIXELS = "spark.pcsr.output.tiledTiffPixels";
+  public static final String TILED_TIFF_PIXELS_DEFAULT = "67108864";
+
   public static final String FAIL_FIRST_ATTEMPT = "spark.pcsr.test.failFirstAttempt";
   public static final String FAIL_FIRST_ATTEMPT_DEFAULT = "false";
 
@@ -87,6 +96,12 @@ public final class PcsrConf {
           "Also write overlays/<image>.png: the output tinted green (light) / red (heavy)"),
       new Key(MAX_IMAGE_PIXELS_PER_TASK, MAX_IMAGE_PIXELS_PER_TASK_DEFAULT,
           "Per-image routing holds an image's features in one task: larger LR images become error rows"),
+      new Key(RGB_BANDS, RGB_BANDS_DEFAULT,
+          "Multi-band rasters: bands (from 1) fed to the model as R,G,B; the rest are bicubic"),
+      new Key(REGION_DECODE_PIXELS, REGION_DECODE_PIXELS_DEFAULT,
+          "TIFF inputs with more pixels are decoded tile by tile on executors, never whole"),
+      new Key(TILED_TIFF_PIXELS, TILED_TIFF_PIXELS_DEFAULT,
+          "Outputs with more pixels are written as tiled BigTIFF (.tif), streamed tile by tile"),
       new Key(FAIL_FIRST_ATTEMPT, FAIL_FIRST_ATTEMPT_DEFAULT,
           "Fault injection for tests: every UDF task fails on its first attempt"));
 }

@@ -122,11 +122,13 @@ public final class PcsrJob {
         .repartition(Math.min(todo.size(), parallelism));
     Dataset<Row> decoded = inputs
         .flatMap(new DecodeStage(hadoop, cfg.tileSize(), halo, cfg.paperMode(), cfg.maxPixels(),
-                cfg.routing().perImage() ? cfg.maxImagePixelsPerTask() : Long.MAX_VALUE),
+                cfg.routing().perImage() ? cfg.maxImagePixelsPerTask() : Long.MAX_VALUE,
+                cfg.rgbBands(), cfg.regionDecodePixels()),
             Encoders.row(DecodeStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> decodeErrors = decoded.filter(col("error_message").isNotNull())
-        .select(lit(runId).as("run_id"), col("source"), col("error_stage").as("stage"),
+        .select(lit(runId).as("run_id"), col("error_source").as("source"),
+            col("error_stage").as("stage"),
             col("error_class"), col("error_message").as("message"));
     String[] tileColumns = TileRows.TILE.fieldNames();
     Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
@@ -138,6 +140,9 @@ public final class PcsrJob {
     UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
         cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop,
         cfg.failFirstAttempt());
+    // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
+    // so no task ever holds such an image whole
+    tiles = tiles.map(new RegionDecoder(hadoop, cfg.maxPixels()), Encoders.row(TileRows.TILE));
     Dataset<Row> results = tiles
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -145,7 +150,8 @@ public final class PcsrJob {
     Dataset<Row> assembled = results
         .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
             Encoders.STRING())
-        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay()),
+        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay(), cfg.scale(),
+                cfg.tileSize(), cfg.paperMode(), cfg.tiledTiffPixels()),
             Encoders.row(ImageAssembler.OUTPUT));
     List<Row> images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
     Dataset<Row> imagesDf = spark.createDataFrame(images, imagesSchema());
@@ -218,7 +224,7 @@ public final class PcsrJob {
     return joined.select(lit(cfg.runId()).as("run_id"), col("image_id"), col("source"),
         col("output"), col("bytes").as("source_bytes"), col("width_in"), col("height_in"),
         col("width_out"), col("height_out"), lit(cfg.scale()).as("scale"),
-        lit(8).as("bit_depth"), lit(ModelFiles.redact(cfg.model())).as("model"),
+        col("bit_depth"), lit(ModelFiles.redact(cfg.model())).as("model"),
         lit(backbone).as("backbone"), lit(cfg.routing().describe()).as("routing"),
         lit(cfg.refine()).as("refine"), lit(cfg.paperMode() ? "paper" : "exact").as("tile_mode"),
         col("tiles"), col("pixels"), col("heavy_pixels"), col("heavy_share"), col("flops"),
@@ -229,7 +235,9 @@ public final class PcsrJob {
         col("width_in").multiply(col("height_in")).multiply(perLrOriginal)
             .as("flops_original_paper"),
         col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
-        col("write_ms"), col("status"), col("error_class"), col("error_message"));
+        col("write_ms"), col("status"), col("error_class"), col("error_message"),
+        col("format"), col("layout"), col("sample_type"), col("bands"), col("converted_from"),
+        col("output_format"));
   }
 
   static org.apache.spark.sql.types.StructType imagesSchema() {
@@ -247,7 +255,9 @@ public final class PcsrJob {
         .add("flops", d).add("flops_paper", d).add("flops_all_heavy", d)
         .add("flops_all_heavy_paper", d).add("flops_original_paper", d).add("backbone_ms", d)
         .add("classifier_ms", d).add("routing_ms", d).add("upsampling_ms", d).add("write_ms", d)
-        .add("status", s).add("error_class", s).add("error_message", s);
+        .add("status", s).add("error_class", s).add("error_message", s)
+        .add("format", s).add("layout", s).add("sample_type", s).add("bands", i)
+        .add("converted_from", s).add("output_format", s);
   }
 
   static org.apache.spark.sql.types.StructType errorsSchema() {

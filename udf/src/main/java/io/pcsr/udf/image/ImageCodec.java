@@ -191,6 +191,11 @@ public final class ImageCodec {
     writeGray8(ints, height, width, path);
   }
 
+  /** Any BufferedImage in the given format, with this codec's compression settings. */
+  static byte[] encodeImage(BufferedImage image, ImageFormat format) throws IOException {
+    return encode(image, format);
+  }
+
   private static byte[] encode(BufferedImage image, ImageFormat format) throws IOException {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
     if (!writers.hasNext()) {

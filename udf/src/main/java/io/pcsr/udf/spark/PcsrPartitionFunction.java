@@ -1,11 +1,14 @@
 package io.pcsr.udf.spark;
 
 import ai.djl.pytorch.jni.JniUtils;
-import io.pcsr.udf.image.Quantizer;
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.image.Samples;
+import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.PcsrEngine;
 import io.pcsr.udf.infer.TileProcessor;
 import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.tiling.Box;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -55,32 +58,60 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     return new GroupIterator(tiles, key, rows -> process(processor, rows, executor, device));
   }
 
-  private List<Row> process(TileProcessor processor, List<Row> rows, String executor, String device) {
+  private List<Row> process(TileProcessor processor, List<Row> group, String executor,
+      String device) {
+    List<Row> failed = new ArrayList<>();
+    List<Row> rows = new ArrayList<>(group.size());
+    for (Row r : group) {
+      if (r.isNullAt(TileRows.TILE_ERROR)) {
+        rows.add(r);
+      } else {
+        failed.add(TileRows.failedResult(r, executor, device));
+      }
+    }
+    List<Row> results = processOk(processor, rows, executor, device);
+    results.addAll(failed);
+    return results;
+  }
+
+  private List<Row> processOk(TileProcessor processor, List<Row> rows, String executor,
+      String device) {
+    if (rows.isEmpty()) {
+      return new ArrayList<>();
+    }
     List<TileProcessor.TileInput> inputs = new ArrayList<>(rows.size());
+    List<Samples> samples = new ArrayList<>(rows.size());
+    List<BandRoles> roles = new ArrayList<>(rows.size());
     for (Row r : rows) {
-      inputs.add(new TileProcessor.TileInput(TileRows.tileOf(r), TileRows.pixelsOf(r)));
+      Samples s = TileRows.samplesOf(r);
+      BandRoles br = TileRows.rolesOf(r);
+      samples.add(s);
+      roles.add(br);
+      inputs.add(new TileProcessor.TileInput(TileRows.tileOf(r), br.modelInput(s)));
     }
     List<Row> results = new ArrayList<>(rows.size());
     processor.process(inputs, o -> {
-      Row in = rows.get(results.size());
+      int k = results.size();
+      Row in = rows.get(k);
+      RasterHeader header = TileRows.headerOf(in);
+      float[] bands = roles.get(k).output(samples.get(k), o.tile(), o.scale(), o.rgb());
       byte[] sr;
       String encoding;
       if (settings.paperMode()) {
-        sr = TileRows.floatsToBytes(o.rgb());
-        encoding = "f32";
+        sr = TileRows.floatsToBytes(bands);
+        encoding = TileRows.UNIT_F32;
       } else {
-        sr = new byte[o.rgb().length];
-        for (int k = 0; k < sr.length; k++) {
-          sr[k] = (byte) Quantizer.toUint8(o.rgb()[k]);
-        }
-        encoding = "u8";
+        Box core = o.tile().core();
+        sr = BandRoles.quantize(bands, header.type(), header.bands(), core.height() * o.scale(),
+            core.width() * o.scale()).toBytes();
+        encoding = header.type().code();
       }
       results.add(RowFactory.create(in.getString(0), in.getInt(3), in.getInt(4), o.scale(),
           in.getStruct(5), in.getStruct(6), sr, encoding, o.heavy(),
           probabilities(o), o.heavyPixels(), (long) o.heavy().length,
           o.flopsExecuted(), o.flopsPaper(), o.nanos().backbone() / 1e6,
           o.nanos().classifier() / 1e6, o.nanos().routing() / 1e6, o.nanos().upsampling() / 1e6,
-          executor, device));
+          executor, device, in.getStruct(TileRows.TILE_HEADER), null));
     });
     return results;
   }

@@ -1,21 +1,31 @@
 package io.pcsr.udf.spark;
 
-import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.DecodedRaster;
+import io.pcsr.udf.image.ImageFormat;
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.image.RasterLayout;
+import io.pcsr.udf.image.SampleType;
+import io.pcsr.udf.image.Samples;
+import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.tiling.Box;
 import io.pcsr.udf.tiling.Tile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The two row layouts the UDF speaks: tile records in (an LR tile with its halo, 8-bit pixels)
+ * The two row layouts the UDF speaks: tile records in (an LR tile with its halo, all bands as stored)
  * and tile results out (the HR core, its class map, probabilities and costs). Column positions
  * are fixed here and nowhere else.
  */
 public final class TileRows {
   private TileRows() {}
+
+  static final String HEADER = "raster";
 
   public static final StructType TILE = new StructType()
       .add("image_id", DataTypes.StringType, false)
@@ -27,8 +37,15 @@ public final class TileRows {
       .add("input", box(), false)
       .add("region", box(), false)
       .add("bit_depth", DataTypes.IntegerType, false)
-      // the input box, planar RGB, one byte per sample at 8 bits
-      .add("pixels", DataTypes.BinaryType, false);
+      // the input box, all bands, planar, in the stored sample type (little-endian); null until
+      // a region-decoded tile is read (see the decode stage)
+      .add("pixels", DataTypes.BinaryType, true)
+      .add("source", DataTypes.StringType, false)
+      .add(HEADER, header(), false)
+      // 0-based bands fed to the model's R, G, B inputs
+      .add("model_bands", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      // why the tile's region could not be decoded (pixels stay null); the image then fails
+      .add("error", DataTypes.StringType, true);
 
   public static final StructType RESULT = new StructType()
       .add("image_id", DataTypes.StringType, false)
@@ -37,8 +54,9 @@ public final class TileRows {
       .add("scale", DataTypes.IntegerType, false)
       .add("core", box(), false)
       .add("input", box(), false)
-      // HR core, planar RGB: 'u8' quantised (exact mode) or 'f32' little-endian (paper mode,
-      // where overlaps are averaged before quantising, as the official code does)
+      // HR core, all bands, planar: exact mode quantised to the source type (sr_encoding is its
+      // code: u8, u16, i16, f32); paper mode 'unit-f32', [0,1]-space floats, little-endian,
+      // because overlaps are averaged before quantising, as the official code does
       .add("sr", DataTypes.BinaryType, false)
       .add("sr_encoding", DataTypes.StringType, false)
       .add("heavy", DataTypes.BinaryType, false)
@@ -52,7 +70,44 @@ public final class TileRows {
       .add("routing_ms", DataTypes.DoubleType, false)
       .add("upsampling_ms", DataTypes.DoubleType, false)
       .add("executor", DataTypes.StringType, false)
-      .add("device", DataTypes.StringType, false);
+      .add("device", DataTypes.StringType, false)
+      .add(HEADER, header(), false)
+      // a tile that could not be decoded: its message, with every array above empty
+      .add("error", DataTypes.StringType, true);
+
+  /** Index of the raster header struct in both layouts. */
+  public static final int TILE_HEADER = 11;
+  public static final int RESULT_HEADER = 20;
+  public static final int TILE_ERROR = 13;
+  public static final int RESULT_ERROR = 21;
+
+  /** sr_encoding of paper-mode results: [0,1]-space floats, quantised after averaging. */
+  public static final String UNIT_F32 = "unit-f32";
+
+  /** What the source raster is: enough for the reduce stage to write its twin. */
+  public static StructType header() {
+    return new StructType()
+        .add("format", DataTypes.StringType, false)
+        .add("layout", DataTypes.StringType, false)
+        .add("sample_type", DataTypes.StringType, false)
+        .add("bands", DataTypes.IntegerType, false)
+        .add("width", DataTypes.IntegerType, false)
+        .add("height", DataTypes.IntegerType, false)
+        .add("converted_from", DataTypes.StringType, false)
+        .add("tiff_fields", DataTypes.BinaryType, false);
+  }
+
+  public static Row headerRow(RasterHeader h) {
+    return new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(new Object[] {
+        h.format().imageIoName(), h.layout().code(), h.type().code(), h.bands(), h.width(),
+        h.height(), h.convertedFrom(), h.tiffFields()}, header());
+  }
+
+  public static RasterHeader header(Row r) {
+    return new RasterHeader(ImageFormat.fromName(r.getString(0)),
+        RasterLayout.fromCode(r.getString(1)), SampleType.fromCode(r.getString(2)), r.getInt(3),
+        r.getInt(4), r.getInt(5), r.getString(6), (byte[]) r.get(7));
+  }
 
   public static StructType box() {
     return new StructType()
@@ -71,32 +126,93 @@ public final class TileRows {
     return new Box(r.getInt(0), r.getInt(1), r.getInt(2), r.getInt(3));
   }
 
-  /** A tile record: the input box of {@code image} as 8-bit planar bytes. */
-  public static Row tile(String imageId, FloatImage image, Tile t, int tileCount) {
+  /** A tile record: the input box of a decoded raster, all bands in their stored type. */
+  public static Row tile(String imageId, String source, DecodedRaster raster, BandRoles roles,
+      Tile t, int tileCount) {
     Box in = t.input();
-    FloatImage crop = image.crop(in.y(), in.x(), in.height(), in.width());
-    float[] v = crop.data();
-    byte[] px = new byte[v.length];
+    Samples crop = raster.samples().crop(in.y(), in.x(), in.height(), in.width());
+    return tileRow(imageId, source, raster.header(), roles, t, tileCount, crop.toBytes());
+  }
+
+  /** A tile record whose pixels are decoded later, from the source, by region. */
+  public static Row deferredTile(String imageId, String source, RasterHeader header,
+      BandRoles roles, Tile t, int tileCount) {
+    return tileRow(imageId, source, header, roles, t, tileCount, null);
+  }
+
+  private static Row tileRow(String imageId, String source, RasterHeader header, BandRoles roles,
+      Tile t, int tileCount, byte[] pixels) {
+    return org.apache.spark.sql.RowFactory.create(imageId, header.height(), header.width(),
+        t.index(), tileCount, boxRow(t.core()), boxRow(t.input()), boxRow(t.region()),
+        header.type().bits(), pixels, source, headerRow(header),
+        Arrays.stream(roles.modelBands()).boxed().toList(), null);
+  }
+
+  /** The same record with its pixels filled in. */
+  public static Row withPixels(Row tile, byte[] pixels) {
+    return with(tile, 9, pixels);
+  }
+
+  /** The same record marked as undecodable: the UDF passes it on, the image then fails. */
+  public static Row withError(Row tile, String message) {
+    return with(tile, TILE_ERROR, message);
+  }
+
+  private static Row with(Row tile, int column, Object value) {
+    Object[] v = new Object[tile.size()];
     for (int i = 0; i < v.length; i++) {
-      px[i] = (byte) io.pcsr.udf.image.Quantizer.toUint8(v[i]);
+      v[i] = tile.get(i);
     }
-    return org.apache.spark.sql.RowFactory.create(imageId, image.height(), image.width(),
-        t.index(), tileCount, boxRow(t.core()), boxRow(in), boxRow(t.region()), 8, px);
+    v[column] = value;
+    return org.apache.spark.sql.RowFactory.create(v);
+  }
+
+  /** The result row of a tile that was never processed (see {@link #withError}). */
+  public static Row failedResult(Row tile, String executor, String device) {
+    return org.apache.spark.sql.RowFactory.create(tile.getString(0), tile.getInt(3),
+        tile.getInt(4), 0, tile.getStruct(5), tile.getStruct(6), new byte[0], "error",
+        new byte[0], new byte[0], 0L, 0L, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, executor, device,
+        tile.getStruct(TILE_HEADER), tile.getString(TILE_ERROR));
   }
 
   public static Tile tileOf(Row r) {
     return new Tile(r.getInt(3), box(r.getStruct(5)), box(r.getStruct(6)), box(r.getStruct(7)));
   }
 
-  /** The tile's LR input pixels back as floats in [0,1]. */
-  public static FloatImage pixelsOf(Row r) {
-    Box in = box(r.getStruct(6));
-    byte[] px = (byte[]) r.get(9);
-    float[] v = new float[px.length];
-    for (int i = 0; i < px.length; i++) {
-      v[i] = (px[i] & 0xFF) / 255f;
+  public static RasterHeader headerOf(Row tile) {
+    return header(tile.getStruct(TILE_HEADER));
+  }
+
+  public static BandRoles rolesOf(Row tile) {
+    RasterHeader h = headerOf(tile);
+    return BandRoles.of(h.layout(), h.bands(), ints(tile.get(12)));
+  }
+
+  /** An int array column as built here (a java List) or as Spark hands it back (a Seq). */
+  private static int[] ints(Object column) {
+    if (column instanceof List<?> list) {
+      return list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
     }
-    return new FloatImage(3, in.height(), in.width(), v);
+    if (column instanceof scala.collection.Seq<?> seq) {
+      int[] out = new int[seq.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = ((Number) seq.apply(i)).intValue();
+      }
+      return out;
+    }
+    throw new IllegalArgumentException("not an int array column: " + column);
+  }
+
+  /** The tile's LR input samples, all bands, as stored. */
+  public static Samples samplesOf(Row r) {
+    Box in = box(r.getStruct(6));
+    RasterHeader h = headerOf(r);
+    byte[] px = (byte[]) r.get(9);
+    if (px == null) {
+      throw new IllegalStateException("tile " + r.getInt(3) + " of " + r.getString(0)
+          + " has no pixels: its region was never decoded");
+    }
+    return Samples.fromBytes(h.type(), h.bands(), in.height(), in.width(), px);
   }
 
   public static byte[] floatsToBytes(float[] v) {

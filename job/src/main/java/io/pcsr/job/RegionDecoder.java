@@ -1,0 +1,53 @@
+package io.pcsr.job;
+
+import io.pcsr.udf.image.DecodedRaster;
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.image.RasterReader;
+import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.HadoopImageInputStream;
+import io.pcsr.udf.spark.TileRows;
+import io.pcsr.udf.tiling.Box;
+import java.awt.Rectangle;
+import java.io.IOException;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Row;
+
+/**
+ * Fills in the pixels of tiles whose image was too large to decode in one task: each tile reads
+ * only its input box from the source (TIFF readers fetch just the strips or tiles under it). A
+ * tile that cannot be read is marked, not thrown: its image fails, the job goes on.
+ */
+public final class RegionDecoder implements MapFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  private final HadoopConf hadoop;
+  private final long maxPixels;
+
+  public RegionDecoder(HadoopConf hadoop, long maxPixels) {
+    this.hadoop = hadoop;
+    this.maxPixels = maxPixels;
+  }
+
+  @Override public Row call(Row tile) {
+    if (!tile.isNullAt(9) || !tile.isNullAt(TileRows.TILE_ERROR)) {
+      return tile;
+    }
+    String source = tile.getString(10);
+    Box in = TileRows.box(tile.getStruct(6));
+    RasterHeader expected = TileRows.headerOf(tile);
+    try (HadoopImageInputStream stream = HadoopImageInputStream.open(source, hadoop)) {
+      DecodedRaster region = RasterReader.decode(stream, tile.getString(0), stream.length(),
+          maxPixels, new Rectangle(in.x(), in.y(), in.width(), in.height()));
+      RasterHeader got = region.header();
+      if (got.type() != expected.type() || got.bands() != expected.bands()
+          || region.samples().height() != in.height() || region.samples().width() != in.width()) {
+        throw new IOException("region " + in + " decoded as " + got.describe() + " "
+            + region.samples() + ", the header said " + expected.describe());
+      }
+      return TileRows.withPixels(tile, region.samples().toBytes());
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      return TileRows.withError(tile, "cannot decode region " + in + " of tile "
+          + tile.getInt(3) + ": " + ErrorMessages.of(e));
+    }
+  }
+}
