@@ -136,7 +136,8 @@ public final class PcsrJob {
         : tiles.repartition(parallelism);
 
     UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
-        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop,
+        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.gpuMaxChunk(), cfg.precision().label(),
+        cfg.pixelStats(), hadoop,
         cfg.failFirstAttempt());
     Dataset<Row> results = tiles
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
