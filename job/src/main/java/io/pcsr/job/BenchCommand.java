@@ -8,12 +8,12 @@ import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.OriginalUpscaler;
 import io.pcsr.udf.infer.SrResult;
 import io.pcsr.udf.infer.Upscaler;
+import io.pcsr.udf.model.Precision;
 import io.pcsr.udf.routing.RoutingPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,12 +50,25 @@ public final class BenchCommand implements Callable<Integer> {
           + "every small op.")
   Integer threads;
 
-  @Option(names = "--chunk", paramLabel = "LR_PIXELS",
-      description = "LR pixels per MLP batch (default: the engine's).")
-  Integer chunk;
+  @Option(names = "--chunk", paramLabel = "LR_PIXELS|auto", defaultValue = "auto",
+      description = "LR pixels per MLP batch; auto (default): 1024 on a CPU, sized from free "
+          + "memory on a GPU.")
+  String chunk;
+
+  @Option(names = "--gpu-max-chunk", paramLabel = "LR_PIXELS",
+      defaultValue = PcsrConf.CHUNK_GPU_MAX_DEFAULT,
+      description = "Upper bound of an auto chunk on a GPU (default ${DEFAULT-VALUE}).")
+  int gpuMaxChunk;
+
+  @Mixin PrecisionOption precisionOption;
 
   record Row(String name, double seconds, double paperFlops, double executedFlops, double heavy,
-      double psnr) {}
+      double psnr, PrecisionDelta delta) {}
+
+  /** A setting's run, at the benchmarked precision or at float32 for the comparison. */
+  interface Setting {
+    SrResult run(Upscaler up);
+  }
 
   @Override public Integer call() throws Exception {
     if (threads != null) {
@@ -69,20 +82,28 @@ public final class BenchCommand implements Callable<Integer> {
     }
     hr = MatlabBicubic.cropToMultiple(hr, scale);
     FloatImage lr = MatlabBicubic.downscale(hr, scale);
-    Upscaler up = new Upscaler(ModelCache.engine(model.resolve(), scale,
-        chunk != null ? chunk : io.pcsr.udf.infer.PcsrEngine.CHUNK_LR_PIXELS_DEFAULT));
-    System.out.printf("bench: %s, LR %dx%d -> HR %dx%d, %d torch threads, best of %d%n",
-        model.resolve().getFileName(), lr.width(), lr.height(), hr.width(), hr.height(),
-        ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeat);
+    Precision precision = precisionOption.resolve();
+    int chunkSetting = JobConfig.chunk(chunk);
+    Upscaler up = new Upscaler(ModelCache.engine(model.resolve(), scale, chunkSetting, gpuMaxChunk,
+        precision));
+    // float32 twin for the PSNR change of a narrower precision: each setting runs once on it
+    Upscaler f32 = precision == Precision.FLOAT32 ? null : new Upscaler(ModelCache.engine(
+        model.resolve(), scale, chunkSetting, gpuMaxChunk, Precision.FLOAT32));
+    System.out.printf("bench: %s, LR %dx%d -> HR %dx%d, %d torch threads, best of %d, device %s, "
+        + "precision %s, chunk %d LR pixels%n", model.resolve().getFileName(), lr.width(),
+        lr.height(), hr.width(), hr.height(), ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeat,
+        ai.djl.engine.Engine.getInstance().defaultDevice(), precision.label(),
+        up.engine().chunkLrPixels());
     up.upscale(lr, new RoutingPolicy.KRule(0), true); // warm-up: JIT, allocator, oneDNN kernels
     List<Row> rows = new ArrayList<>();
-    rows.add(time("all-heavy (k=-25)", hr, () -> up.upscale(lr, new RoutingPolicy.KRule(-25), false)));
-    rows.add(time("k=0 refine", hr, () -> up.upscale(lr, new RoutingPolicy.KRule(0), true)));
-    rows.add(time("adaptive (ADM)", hr, () -> up.upscale(lr, new RoutingPolicy.Adaptive(), false)));
-    rows.add(time("heavy-share 25%", hr, () -> up.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false)));
+    rows.add(time("all-heavy (k=-25)", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.KRule(-25), false)));
+    rows.add(time("k=0 refine", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.KRule(0), true)));
+    rows.add(time("adaptive (ADM)", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.Adaptive(), false)));
+    rows.add(time("heavy-share 25%", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false)));
     if (original != null) {
       OriginalUpscaler base = new OriginalUpscaler(ModelCache.original(original));
-      rows.add(time("original " + original.getFileName(), hr, () -> base.upscale(lr)));
+      rows.add(time("original " + original.getFileName() + " (f32)", hr, null, null,
+          u -> base.upscale(lr)));
     }
     Row ref = rows.get(0);
     System.out.printf("%n%-26s %8s %9s %10s %11s %10s %8s%n", "setting", "seconds", "time/all",
@@ -94,6 +115,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
     System.out.println("time/all: wall time over all-heavy; FLOPs/all: official-convention FLOPs "
         + "over all-heavy; exec/all: executed multiply-adds over all-heavy.");
+    if (f32 != null) {
+      System.out.printf("%n%s vs float32 (same setting, same process):%n", precision.label());
+      System.out.printf("  %-26s %12s %14s %14s%n", "setting", "PSNR change", "classes flipped",
+          "max |diff|");
+      for (Row r : rows) {
+        if (r.delta != null) {
+          System.out.printf(java.util.Locale.ROOT, "  %-26s %+9.4f dB %13.4f%% %14.3g%n", r.name,
+              r.delta.psnrChange(), 100 * r.delta.classFlipShare(), r.delta.maxAbsDiff());
+        }
+      }
+    }
     double mp = (double) hr.width() * hr.height() / 1e6;
     System.out.printf("%nthroughput (output megapixels/s):%n");
     for (Row r : rows) {
@@ -106,17 +138,20 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Row time(String name, FloatImage hr, Supplier<SrResult> run) {
+  /** Best of {@code repeat} runs on {@code up}; with a float32 twin, also the precision delta. */
+  private Row time(String name, FloatImage hr, Upscaler up, Upscaler float32, Setting setting) {
     SrResult best = null;
     for (int i = 0; i < Math.max(1, repeat); i++) {
-      SrResult r = run.get();
+      SrResult r = setting.run(up);
       if (best == null || r.nanos() < best.nanos()) {
         best = r;
       }
     }
     double psnr = ImageMetrics.psnr(best.image(), hr, scale);
     System.out.printf("  %-26s %.3f s   (%s)%n", name, best.nanos() / 1e9, best.stageNanos());
+    PrecisionDelta delta = float32 == null ? null
+        : PrecisionDelta.of(best, setting.run(float32), hr, scale);
     return new Row(name, best.nanos() / 1e9, best.flops().paper(), best.flops().executed(),
-        best.heavyFraction(), psnr);
+        best.heavyFraction(), psnr, delta);
   }
 }

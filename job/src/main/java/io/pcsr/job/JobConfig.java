@@ -1,5 +1,7 @@
 package io.pcsr.job;
 
+import io.pcsr.udf.infer.ChunkChoice;
+import io.pcsr.udf.model.Precision;
 import io.pcsr.udf.routing.RoutingPolicy;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -13,9 +15,10 @@ import java.util.function.Function;
  */
 public record JobConfig(String input, String output, String model, int scale,
     RoutingPolicy routing, boolean refine, boolean paperMode, int tileSize, String pixelStats,
-    int torchThreads, int chunk, int partitions, long maxPixels, boolean overwrite, String runId,
-    long maxImagePixelsPerTask, boolean failFirstAttempt, boolean overlay, int[] rgbBands,
-    long regionDecodePixels, long tiledTiffPixels) {
+    int torchThreads, int chunk, int gpuMaxChunk, Precision precision, int partitions,
+    long maxPixels, boolean overwrite, String runId, long maxImagePixelsPerTask,
+    boolean failFirstAttempt, boolean overlay, int[] rgbBands, long regionDecodePixels,
+    long tiledTiffPixels) {
 
   /**
    * @param overrides keys set on the command line (flags and --conf), highest precedence
@@ -54,7 +57,8 @@ public record JobConfig(String input, String output, String model, int scale,
         Boolean.parseBoolean(get.apply(PcsrConf.REFINE)), mode.equals("paper"),
         positive(get, PcsrConf.TILE_SIZE), stats,
         Integer.parseInt(get.apply(PcsrConf.TORCH_THREADS)),
-        positive(get, PcsrConf.CHUNK), Integer.parseInt(get.apply(PcsrConf.PARTITIONS)),
+        chunk(get.apply(PcsrConf.CHUNK)), positive(get, PcsrConf.CHUNK_GPU_MAX),
+        runnable(Precision.parse(get.apply(PcsrConf.PRECISION))), Integer.parseInt(get.apply(PcsrConf.PARTITIONS)),
         Long.parseLong(get.apply(PcsrConf.MAX_PIXELS)),
         Boolean.parseBoolean(get.apply(PcsrConf.OVERWRITE)), runId,
         Long.parseLong(get.apply(PcsrConf.MAX_IMAGE_PIXELS_PER_TASK)),
@@ -94,6 +98,29 @@ public record JobConfig(String input, String output, String model, int scale,
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
     }
+  }
+
+  /** "auto" (any case) is {@link ChunkChoice#AUTO}; otherwise a positive number of LR pixels. */
+  static int chunk(String v) {
+    if (v.trim().equalsIgnoreCase("auto")) {
+      return ChunkChoice.AUTO;
+    }
+    try {
+      int i = Integer.parseInt(v.trim());
+      if (i > 0) {
+        return i;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(PcsrConf.CHUNK + " must be auto or a positive integer, got '"
+        + v + "'");
+  }
+
+  /** Refuses on the driver a precision executors could not run, before any task starts. */
+  private static Precision runnable(Precision p) {
+    p.requireRunnable();
+    return p;
   }
 
   private static int positive(Function<String, String> get, String key) {

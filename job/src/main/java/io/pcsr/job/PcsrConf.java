@@ -41,7 +41,13 @@ public final class PcsrConf {
   public static final String TORCH_THREADS_DEFAULT = "0";
 
   public static final String CHUNK = "spark.pcsr.engine.chunk";
-  public static final String CHUNK_DEFAULT = "1024";
+  public static final String CHUNK_DEFAULT = "auto";
+
+  public static final String CHUNK_GPU_MAX = "spark.pcsr.engine.chunk.gpuMax";
+  public static final String CHUNK_GPU_MAX_DEFAULT = "262144";
+
+  public static final String PRECISION = "spark.pcsr.precision";
+  public static final String PRECISION_DEFAULT = "float32";
 
   public static final String PARTITIONS = "spark.pcsr.partitions";
   public static final String PARTITIONS_DEFAULT = "0";
@@ -86,7 +92,11 @@ public final class PcsrConf {
       new Key(STATS_PIXELS, STATS_PIXELS_DEFAULT,
           "pixels table: full (one row per output pixel), lr (per LR pixel), none"),
       new Key(TORCH_THREADS, TORCH_THREADS_DEFAULT, "Torch threads per task; 0 = spark.task.cpus"),
-      new Key(CHUNK, CHUNK_DEFAULT, "LR pixels per MLP batch inside the engine"),
+      new Key(CHUNK, CHUNK_DEFAULT,
+          "LR pixels per MLP batch inside the engine; auto = 1024 on CPU, sized from free memory on a GPU"),
+      new Key(CHUNK_GPU_MAX, CHUNK_GPU_MAX_DEFAULT, "Upper bound of an auto chunk on a GPU (LR pixels)"),
+      new Key(PRECISION, PRECISION_DEFAULT,
+          "Model weights and activations: float32, float16 (bfloat16 is refused: DJL 0.36 aborts on it)"),
       new Key(PARTITIONS, PARTITIONS_DEFAULT, "Tile partitions; 0 = 2 x default parallelism"),
       new Key(MAX_PIXELS, MAX_PIXELS_DEFAULT,
           "Largest input image (pixels); larger ones become error rows, never an OOM"),

@@ -138,7 +138,8 @@ public final class PcsrJob {
         : tiles.repartition(parallelism);
 
     UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
-        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.pixelStats(), hadoop,
+        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.gpuMaxChunk(), cfg.precision().label(),
+        cfg.pixelStats(), hadoop,
         cfg.failFirstAttempt());
     // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
     // so no task ever holds such an image whole

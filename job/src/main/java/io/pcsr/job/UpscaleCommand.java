@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.image.ImageMetrics;
+import io.pcsr.udf.infer.ChunkChoice;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.SrResult;
 import io.pcsr.udf.infer.Upscaler;
+import io.pcsr.udf.model.Precision;
 import io.pcsr.udf.routing.RoutingPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +38,8 @@ public final class UpscaleCommand implements Callable<Integer> {
 
   @Mixin RoutingOptions routing;
 
+  @Mixin PrecisionOption precision;
+
   @Option(names = "--no-refine", description = "Skip PCSR's pixel refinement.")
   boolean noRefine;
 
@@ -59,8 +63,10 @@ public final class UpscaleCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     Path modelPath = model.resolve(); // fail on a bad model before decoding anything
+    Precision p = precision.resolve();
     FloatImage lr = ImageCodec.read(input);
-    Upscaler upscaler = new Upscaler(ModelCache.engine(modelPath, scale));
+    Upscaler upscaler = new Upscaler(ModelCache.engine(modelPath, scale, ChunkChoice.AUTO,
+        ChunkChoice.GPU_MAX_DEFAULT, p));
     RoutingPolicy policy = routing.policy();
     SrResult r = mode == Mode.patch
         ? upscaler.upscalePatches(lr, policy, !noRefine)
@@ -82,6 +88,8 @@ public final class UpscaleCommand implements Callable<Integer> {
     s.put("routing", policy.describe());
     s.put("mode", mode.name());
     s.put("refine", !noRefine);
+    s.put("precision", p.label());
+    s.put("chunk_lr_pixels", upscaler.engine().chunkLrPixels());
     s.put("scale", scale);
     s.put("width", r.image().width());
     s.put("height", r.image().height());

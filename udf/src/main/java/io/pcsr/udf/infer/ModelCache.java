@@ -5,6 +5,7 @@ import io.pcsr.udf.checkpoint.Checkpoint;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
 import io.pcsr.udf.model.OriginalModel;
 import io.pcsr.udf.model.PcsrModel;
+import io.pcsr.udf.model.Precision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -30,9 +31,32 @@ public final class ModelCache {
 
   /** As {@link #engine(Path, int)} with an explicit chunk size (LR pixels per MLP batch). */
   public static PcsrEngine engine(Path checkpoint, int scale, int chunkLrPixels) {
-    String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale + "/" + chunkLrPixels;
-    return ENGINES.computeIfAbsent(key,
-        k -> new PcsrEngine(loadPcsr(checkpoint), scale, chunkLrPixels));
+    return engine(checkpoint, scale, chunkLrPixels, ChunkChoice.GPU_MAX_DEFAULT, Precision.FLOAT32);
+  }
+
+  /**
+   * The engine for this checkpoint, scale, chunk setting and precision.
+   *
+   * @param chunkLrPixels LR pixels per MLP batch, or {@link ChunkChoice#AUTO} to size it for the
+   *     device when the model loads (see {@link ChunkChoice})
+   * @param gpuMaxChunk upper bound of an automatic chunk on a GPU
+   */
+  public static PcsrEngine engine(Path checkpoint, int scale, int chunkLrPixels, int gpuMaxChunk,
+      Precision precision) {
+    precision.requireRunnable(); // before the cache: a refused precision loads nothing
+    String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale + "/" + chunkLrPixels
+        + "/" + gpuMaxChunk + "/" + precision.label();
+    return ENGINES.computeIfAbsent(key, k -> {
+      PcsrModel model = loadPcsr(checkpoint, precision);
+      try {
+        ChunkChoice chunk = ChunkChoice.forDefaultDevice(chunkLrPixels, gpuMaxChunk,
+            ChunkMemory.bytesPerLrPixel(model, scale));
+        return new PcsrEngine(model, scale, chunk.lrPixels());
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
+    });
   }
 
   public static OriginalModel original(Path checkpoint) {
@@ -41,8 +65,8 @@ public final class ModelCache {
         k -> OriginalModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString()));
   }
 
-  private static PcsrModel loadPcsr(Path checkpoint) {
-    return PcsrModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString());
+  private static PcsrModel loadPcsr(Path checkpoint, Precision precision) {
+    return PcsrModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString(), precision);
   }
 
   private static Checkpoint read(Path checkpoint) {

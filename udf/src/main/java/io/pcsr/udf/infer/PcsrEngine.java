@@ -3,6 +3,7 @@ package io.pcsr.udf.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.model.PcsrModel;
@@ -18,6 +19,11 @@ import io.pcsr.udf.model.PixelMlp;
  * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
  * heavy and light upsamplers each see one contiguous batch of exactly the rows routed to them,
  * gathered once per chunk, so wall time follows the heavy share.
+ *
+ * <p>Precision: the engine computes in the model's {@link io.pcsr.udf.model.Precision}. The LR
+ * input is converted once before the backbone; logits and RGB come back as float32 (softmax
+ * included, so routing compares float32 probabilities), and the bilinear residual, refinement
+ * and quantisation stay in float32 on the host.
  *
  * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
  */
@@ -46,6 +52,10 @@ public final class PcsrEngine implements AutoCloseable {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
     }
+    if (chunkLrPixels < 1) {
+      throw new IllegalArgumentException("chunk must be a positive number of LR pixels, got "
+          + chunkLrPixels);
+    }
     this.model = model;
     this.scale = scale;
     this.chunkLrPixels = chunkLrPixels;
@@ -57,12 +67,37 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   private NDArray offsetBias(PixelMlp mlp) {
-    return manager.create(mlp.offsetBias(scale), new Shape(scale * scale, mlp.firstWidth()));
+    return inModelPrecision(manager.create(mlp.offsetBias(scale),
+        new Shape(scale * scale, mlp.firstWidth())));
+  }
+
+  /** Converts a float32 array to the model's precision (closing the float32 one). */
+  private NDArray inModelPrecision(NDArray f32) {
+    DataType t = model.precision().dataType();
+    if (t == DataType.FLOAT32) {
+      return f32;
+    }
+    NDArray narrow = f32.toType(t, false);
+    f32.close();
+    return narrow;
+  }
+
+  /** Host floats of a result, converted to float32 first where the model computes narrower. */
+  private static float[] hostFloats(NDArray a) {
+    if (a.getDataType() == DataType.FLOAT32) {
+      return a.toFloatArray();
+    }
+    try (NDArray wide = a.toType(DataType.FLOAT32, false)) {
+      return wide.toFloatArray();
+    }
   }
 
   public PcsrModel model() { return model; }
 
   public int scale() { return scale; }
+
+  /** LR pixels per chunk (s^2 times as many HR rows go through an MLP at once). */
+  public int chunkLrPixels() { return chunkLrPixels; }
 
   /** Backbone on the whole input, classifier on every HR pixel of {@code region}. */
   public Classified classify(FloatImage lr, LrRegion region) {
@@ -107,7 +142,7 @@ public final class PcsrEngine implements AutoCloseable {
         hwc[i * 3 + c] = src[plane + i] - mu;
       }
     }
-    try (NDArray input = m.create(hwc, new Shape(1, h, w, 3));
+    try (NDArray input = inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
         NDArray features = model.backbone().features(input)) {
       int c = model.backbone().channels();
       if (region.coversWhole(h, w)) {
@@ -136,7 +171,9 @@ public final class PcsrEngine implements AutoCloseable {
           pre.attach(chunk);
           NDArray logits = cls.finish(pre);
           logits.attach(chunk);
-          NDArray prob = logits.softmax(2);
+          NDArray wide = logits.toType(DataType.FLOAT32, false); // routing sees float32
+          wide.attach(chunk);
+          NDArray prob = wide.softmax(2);
           prob.attach(chunk);
           scatterProbabilities(prob.toFloatArray(), p0, p1, region, pLight, pHeavy);
         }
@@ -219,7 +256,7 @@ public final class PcsrEngine implements AutoCloseable {
     pre.attach(chunk);
     NDArray rgb = light.finish(pre);
     rgb.attach(chunk);
-    float[] v = rgb.toFloatArray(); // (s2, k, 3) offset-major
+    float[] v = hostFloats(rgb); // (s2, k, 3) offset-major
     int k = p1 - p0;
     int plane = hrH * hrW;
     for (int t = 0; t < s2; t++) {
@@ -255,7 +292,7 @@ public final class PcsrEngine implements AutoCloseable {
     pre.addi(bias);
     NDArray rgb = mlp.finish(pre);
     rgb.attach(chunk);
-    float[] v = rgb.toFloatArray();
+    float[] v = hostFloats(rgb);
     int[] target = path.hrIndex();
     int plane = hrH * hrW;
     for (int i = 0; i < target.length; i++) {

@@ -21,9 +21,10 @@ public final class PcsrModel implements AutoCloseable {
   private final PixelMlp light;
   private final PixelMlp classifier;
   private final float[] rgbMean;
+  private final Precision precision;
 
   private PcsrModel(String source, String backboneName, NDManager manager, Backbone backbone,
-      PixelMlp heavy, PixelMlp light, PixelMlp classifier) {
+      PixelMlp heavy, PixelMlp light, PixelMlp classifier, Precision precision) {
     this.source = source;
     this.backboneName = backboneName;
     this.manager = manager;
@@ -32,10 +33,21 @@ public final class PcsrModel implements AutoCloseable {
     this.light = light;
     this.classifier = classifier;
     this.rgbMean = Backbones.rgbMean(backboneName);
+    this.precision = precision;
   }
 
-  /** Builds the architecture from the checkpoint's args and loads its weights. */
+  /** Builds the architecture from the checkpoint's args and loads its weights (float32). */
   public static PcsrModel fromCheckpoint(Checkpoint ckpt, NDManager parent, String source) {
+    return fromCheckpoint(ckpt, parent, source, Precision.FLOAT32);
+  }
+
+  /**
+   * As above, with weights (and so every activation computed from them) in {@code precision}.
+   * A precision this build cannot run is refused before any weight is created.
+   */
+  public static PcsrModel fromCheckpoint(Checkpoint ckpt, NDManager parent, String source,
+      Precision precision) {
+    precision.requireRunnable();
     if (!PHASE1.equals(ckpt.modelName())) {
       throw new IllegalArgumentException("checkpoint " + source + " holds a '" + ckpt.modelName()
           + "' model, not a trained PCSR model ('" + PHASE1 + "')");
@@ -45,7 +57,7 @@ public final class PcsrModel implements AutoCloseable {
       ModelArgs args = new ModelArgs(ckpt.args(), "");
       ModelArgs enc = args.child("encoder_spec");
       String name = enc.string("name");
-      Weights w = new Weights(ckpt, manager, source);
+      Weights w = new Weights(ckpt, manager, source, precision);
       Backbone backbone = Backbones.create(name, enc.child("args"), w.at("encoder"));
       int c = backbone.channels();
       PixelMlp heavy = new PixelMlp(w.at("heavy_sampler.imnet"), c, hidden(args, "heavy_sampler_spec"), 3);
@@ -55,7 +67,7 @@ public final class PcsrModel implements AutoCloseable {
         throw new IllegalArgumentException("checkpoint " + source + " has tensors its declared "
             + "architecture does not use: " + w.unusedKeys());
       }
-      return new PcsrModel(source, name, manager, backbone, heavy, light, cls);
+      return new PcsrModel(source, name, manager, backbone, heavy, light, cls, precision);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
@@ -72,6 +84,8 @@ public final class PcsrModel implements AutoCloseable {
   public PixelMlp heavy() { return heavy; }
   public PixelMlp light() { return light; }
   public PixelMlp classifier() { return classifier; }
+  /** Number format of the weights; the engine feeds activations in the same format. */
+  public Precision precision() { return precision; }
   /** RGB mean subtracted before the model and added back after (all zero for most backbones). */
   public float[] rgbMean() { return rgbMean.clone(); }
 

@@ -56,6 +56,15 @@ public final class PixelMlp implements AutoCloseable {
 
   public int outDim() { return widths[widths.length - 1]; }
 
+  /** The widest layer output (hidden or final): what bounds one row's live activations. */
+  public int widestLayer() {
+    int w = 0;
+    for (int x : widths) {
+      w = Math.max(w, x);
+    }
+    return w;
+  }
+
   /** (rows, C) LR features -> (rows, widths[0]) first-layer contribution, without bias. */
   public NDArray projectFeatures(NDArray featureRows) {
     return JniUtils.linear((PtNDArray) featureRows, (PtNDArray) featureWeight, null);

@@ -21,23 +21,30 @@ public final class Weights {
   private final NDManager manager;
   private final Set<String> used;
   private final String source;
+  private final Precision precision;
 
   public Weights(Checkpoint checkpoint, NDManager manager, String source) {
-    this(checkpoint.stateDict(), "", manager, new HashSet<>(), source);
+    this(checkpoint, manager, source, Precision.FLOAT32);
+  }
+
+  /** As above, with every array this hands out converted to {@code precision}. */
+  public Weights(Checkpoint checkpoint, NDManager manager, String source, Precision precision) {
+    this(checkpoint.stateDict(), "", manager, new HashSet<>(), source, precision);
   }
 
   private Weights(Map<String, TensorData> stateDict, String prefix, NDManager manager,
-      Set<String> used, String source) {
+      Set<String> used, String source, Precision precision) {
     this.stateDict = stateDict;
     this.prefix = prefix;
     this.manager = manager;
     this.used = used;
     this.source = source;
+    this.precision = precision;
   }
 
   /** The same state dict, with {@code name + "."} appended to the prefix. */
   public Weights at(String name) {
-    return new Weights(stateDict, prefix + name + ".", manager, used, source);
+    return new Weights(stateDict, prefix + name + ".", manager, used, source, precision);
   }
 
   public NDManager manager() { return manager; }
@@ -68,11 +75,23 @@ public final class Weights {
 
   public NDArray array(String key, long... expectedShape) {
     float[] v = floats(key, expectedShape);
-    return manager.create(v, new Shape(tensor(key).shape()));
+    return inPrecision(manager.create(v, new Shape(tensor(key).shape())));
   }
 
   public NDArray array(float[] values, long... shape) {
-    return manager.create(values, new Shape(shape));
+    return inPrecision(manager.create(values, new Shape(shape)));
+  }
+
+  public Precision precision() { return precision; }
+
+  /** Weights are read and derived (BatchNorm folding, splits) in float32, then narrowed once. */
+  private NDArray inPrecision(NDArray f32) {
+    if (precision == Precision.FLOAT32) {
+      return f32;
+    }
+    NDArray narrow = f32.toType(precision.dataType(), false);
+    f32.close();
+    return narrow;
   }
 
   /** Keys of the whole state dict that no layer has read (ignoring BN step counters). */

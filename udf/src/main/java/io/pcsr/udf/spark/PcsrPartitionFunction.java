@@ -4,9 +4,11 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.image.Samples;
 import io.pcsr.udf.infer.BandRoles;
+import io.pcsr.udf.infer.ChunkChoice;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.PcsrEngine;
 import io.pcsr.udf.infer.TileProcessor;
+import io.pcsr.udf.model.Precision;
 import io.pcsr.udf.routing.RoutingPolicy;
 import io.pcsr.udf.tiling.Box;
 import java.util.ArrayList;
@@ -44,7 +46,9 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     }
     int threads = settings.torchThreads() > 0 ? settings.torchThreads() : taskCpus();
     PcsrEngine engine = ModelCache.engine(ModelFiles.resolve(settings.modelUri(), settings.hadoop()),
-        settings.scale(), settings.chunkLrPixels());
+        settings.scale(), settings.chunkLrPixels(),
+        settings.gpuMaxChunk() > 0 ? settings.gpuMaxChunk() : ChunkChoice.GPU_MAX_DEFAULT,
+        Precision.parse(settings.precision()));
     JniUtils.setNumThreads(threads);
     TileProcessor processor = new TileProcessor(engine, RoutingPolicy.parse(settings.routing()),
         settings.refine());

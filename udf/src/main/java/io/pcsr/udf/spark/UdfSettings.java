@@ -12,11 +12,15 @@ import java.io.Serializable;
  * @param refine PCSR's pixel refinement on or off
  * @param paperMode true: tiles are the paper's patches, results stay float for averaging
  * @param torchThreads intra-op threads per task; 0 = spark.task.cpus
- * @param chunkLrPixels engine chunk size
+ * @param chunkLrPixels engine chunk size (LR pixels); 0 = auto: CPU default, or sized from free
+ *     GPU memory ({@link io.pcsr.udf.infer.ChunkChoice})
+ * @param gpuMaxChunk upper bound of an automatic chunk on a GPU; 0 = the engine's default
+ * @param precision float32, float16 or bfloat16 ({@link io.pcsr.udf.model.Precision}); null =
+ *     float32
  * @param pixelStats 'full' (p_heavy per HR pixel), 'lr' (mean p_heavy per LR pixel) or 'none'
  * @param hadoop Hadoop configuration for model URIs on s3a/hdfs
  * @param failFirstAttempt fault injection for tests: fail every task's first attempt
  */
 public record UdfSettings(String modelUri, int scale, String routing, boolean refine,
-    boolean paperMode, int torchThreads, int chunkLrPixels, String pixelStats, HadoopConf hadoop,
-    boolean failFirstAttempt) implements Serializable {}
+    boolean paperMode, int torchThreads, int chunkLrPixels, int gpuMaxChunk, String precision,
+    String pixelStats, HadoopConf hadoop, boolean failFirstAttempt) implements Serializable {}
