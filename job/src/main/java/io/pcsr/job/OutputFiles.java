@@ -13,7 +13,8 @@ import org.apache.hadoop.fs.Path;
  * the target, then a rename. Files written by a local writer (tiled TIFF) are made on the target
  * disk directly when the output is local, else in the executor's temp folder and then copied.
  */
-final class OutputFiles {
+final class OutputFiles implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   private final HadoopConf hadoop;
   private final String runId;
 

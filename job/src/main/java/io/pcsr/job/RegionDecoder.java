@@ -1,8 +1,8 @@
 package io.pcsr.job;
 
-import io.pcsr.udf.image.DecodedRaster;
 import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.image.RasterReader;
+import io.pcsr.udf.image.Samples;
 import io.pcsr.udf.spark.HadoopConf;
 import io.pcsr.udf.spark.HadoopImageInputStream;
 import io.pcsr.udf.spark.TileRows;
@@ -36,15 +36,9 @@ public final class RegionDecoder implements MapFunction<Row, Row> {
     Box in = TileRows.box(tile.getStruct(6));
     RasterHeader expected = TileRows.headerOf(tile);
     try (HadoopImageInputStream stream = HadoopImageInputStream.open(source, hadoop)) {
-      DecodedRaster region = RasterReader.decode(stream, tile.getString(0), stream.length(),
-          maxPixels, new Rectangle(in.x(), in.y(), in.width(), in.height()));
-      RasterHeader got = region.header();
-      if (got.type() != expected.type() || got.bands() != expected.bands()
-          || region.samples().height() != in.height() || region.samples().width() != in.width()) {
-        throw new IOException("region " + in + " decoded as " + got.describe() + " "
-            + region.samples() + ", the header said " + expected.describe());
-      }
-      return TileRows.withPixels(tile, region.samples().toBytes());
+      Samples region = RasterReader.decodeRegion(stream, tile.getString(0), stream.length(),
+          maxPixels, new Rectangle(in.x(), in.y(), in.width(), in.height()), expected);
+      return TileRows.withPixels(tile, region.toBytes());
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       return TileRows.withError(tile, "cannot decode region " + in + " of tile "
           + tile.getInt(3) + ": " + ErrorMessages.of(e));

@@ -36,10 +36,16 @@ public final class RasterReader {
   /** Decodes the whole image (region null) or one region of it. */
   public static DecodedRaster decode(ImageInputStream in, String name, long size, long maxPixels,
       Rectangle region) throws IOException {
-    return open(in, name, size, maxPixels, (reader, format) -> {
+    return open(in, name, size, maxPixels, false, (reader, format) -> {
+      int width = reader.getWidth(0);
+      int height = reader.getHeight(0);
+      // TwelveMonkeys' TIFF reader (3.14) fails on tiled files for regions narrower than the
+      // image, so it is given whole rows and the columns are cut here
+      boolean fullRows = region != null && format == ImageFormat.TIFF;
+      Rectangle read = fullRows ? new Rectangle(0, region.y, width, region.height) : region;
       ImageReadParam param = reader.getDefaultReadParam();
-      if (region != null) {
-        param.setSourceRegion(region);
+      if (read != null) {
+        param.setSourceRegion(read);
       }
       BufferedImage image;
       try {
@@ -48,9 +54,8 @@ public final class RasterReader {
         throw new IOException(cannotDecode(name, "corrupt or truncated " + label(format)
             + " data: " + reason(e)), e);
       }
-      int width = reader.getWidth(0);
-      int height = reader.getHeight(0);
-      DecodedRaster decoded = convert(image, format, width, height, tiffFields(reader, format));
+      byte[] fields = region == null ? tiffFields(reader, format) : new byte[0];
+      DecodedRaster decoded = convert(image, format, width, height, fields);
       if (decoded.header().type() == SampleType.FLOAT32 && reader.canReadRaster()) {
         // a BufferedImage's float samples may have been rescaled into [0,1] for display; the
         // raster holds them as stored
@@ -58,17 +63,61 @@ public final class RasterReader {
         decoded = new DecodedRaster(decoded.header(),
             copyBands(stored, SampleType.FLOAT32, decoded.header().bands()));
       }
+      if (fullRows && region.width != width) {
+        decoded = new DecodedRaster(decoded.header(),
+            decoded.samples().crop(0, region.x, region.height, region.width));
+      }
       return decoded;
     });
+  }
+
+  /**
+   * The samples of one region of an image whose header is already known (a tile of a huge
+   * TIFF). A classic TIFF stored band per channel is read raw by the JDK's reader, which reads
+   * only the tiles under the region; anything else goes through {@link #decode}. Either way the
+   * result must match the known header.
+   */
+  public static Samples decodeRegion(ImageInputStream in, String name, long size,
+      long maxPixels, Rectangle region, RasterHeader expected) throws IOException {
+    Samples samples = null;
+    if (expected.format() == ImageFormat.TIFF && expected.convertedFrom().isEmpty()) {
+      samples = open(in, name, size, maxPixels, true, (reader, format) -> {
+        if (!isJdkTiff(reader) || !reader.canReadRaster()) {
+          return null;
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceRegion(region);
+        Raster raw;
+        try {
+          raw = reader.readRaster(0, param);
+        } catch (IOException | RuntimeException e) {
+          throw new IOException(cannotDecode(name, "corrupt or truncated TIFF data in region "
+              + region + ": " + reason(e)), e);
+        }
+        SampleType type = sampleType(raw.getDataBuffer().getDataType());
+        return type == null ? null : copyBands(raw, type, raw.getNumBands());
+      });
+      in.seek(0);
+    }
+    if (samples == null) {
+      samples = decode(in, name, size, maxPixels, region).samples();
+    }
+    if (samples.type() != expected.type() || samples.bands() != expected.bands()
+        || samples.height() != region.height || samples.width() != region.width) {
+      throw new IOException(cannotDecode(name, "region " + region + " decoded as " + samples
+          + ", but the image was listed as " + expected.describe()));
+    }
+    return samples;
   }
 
   /** The header only: dimensions, layout and sample type, without decoding pixels. */
   public static RasterHeader header(ImageInputStream in, String name, long size, long maxPixels)
       throws IOException {
-    return open(in, name, size, maxPixels, (reader, format) -> {
-      // one pixel tells the layout and type the full decode would produce
+    return open(in, name, size, maxPixels, false, (reader, format) -> {
+      // one row tells the layout and type the full decode would produce (a whole row, because
+      // TwelveMonkeys' TIFF reader cannot cut columns from tiled files)
       ImageReadParam param = reader.getDefaultReadParam();
-      param.setSourceRegion(new Rectangle(0, 0, 1, 1));
+      param.setSourceRegion(new Rectangle(0, 0, reader.getWidth(0), 1));
       BufferedImage probe = reader.read(0, param);
       return convert(probe, format, reader.getWidth(0), reader.getHeight(0),
           tiffFields(reader, format)).header();
@@ -79,8 +128,12 @@ public final class RasterReader {
     T run(ImageReader reader, ImageFormat format) throws IOException;
   }
 
+  /**
+   * @param preferJdkTiff use the JDK's TIFF reader when it can read the file (classic TIFF):
+   *     it decodes regions by reading only the tiles under them
+   */
   private static <T> T open(ImageInputStream in, String name, long size, long maxPixels,
-      Body<T> body) throws IOException {
+      boolean preferJdkTiff, Body<T> body) throws IOException {
     if (size == 0) {
       throw new IOException(cannotDecode(name, "the file is empty"));
     }
@@ -90,6 +143,13 @@ public final class RasterReader {
           "not a recognised image format (expected PNG, JPEG or TIFF content)"));
     }
     ImageReader reader = readers.next();
+    while (preferJdkTiff && !isJdkTiff(reader) && readers.hasNext()) {
+      ImageReader next = readers.next();
+      if (isJdkTiff(next)) {
+        reader.dispose();
+        reader = next;
+      }
+    }
     ImageFormat format = format(reader);
     try {
       reader.setInput(in, true, false);
@@ -115,6 +175,10 @@ public final class RasterReader {
     } finally {
       reader.dispose();
     }
+  }
+
+  private static boolean isJdkTiff(ImageReader reader) {
+    return reader.getClass().getName().startsWith("com.sun.imageio.plugins.tiff.");
   }
 
   private static byte[] tiffFields(ImageReader reader, ImageFormat format) throws IOException {

@@ -12,7 +12,6 @@ import io.pcsr.udf.tiling.Tile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -42,8 +41,8 @@ public final class TileRows {
       .add("pixels", DataTypes.BinaryType, true)
       .add("source", DataTypes.StringType, false)
       .add(HEADER, header(), false)
-      // 0-based bands fed to the model's R, G, B inputs
-      .add("model_bands", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      // 0-based bands fed to the model's R, G, B inputs, e.g. "2,1,0"
+      .add("model_bands", DataTypes.StringType, false)
       // why the tile's region could not be decoded (pixels stay null); the image then fails
       .add("error", DataTypes.StringType, true);
 
@@ -145,7 +144,8 @@ public final class TileRows {
     return org.apache.spark.sql.RowFactory.create(imageId, header.height(), header.width(),
         t.index(), tileCount, boxRow(t.core()), boxRow(t.input()), boxRow(t.region()),
         header.type().bits(), pixels, source, headerRow(header),
-        Arrays.stream(roles.modelBands()).boxed().toList(), null);
+        Arrays.stream(roles.modelBands()).mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(",")), null);
   }
 
   /** The same record with its pixels filled in. */
@@ -185,22 +185,9 @@ public final class TileRows {
 
   public static BandRoles rolesOf(Row tile) {
     RasterHeader h = headerOf(tile);
-    return BandRoles.of(h.layout(), h.bands(), ints(tile.get(12)));
-  }
-
-  /** An int array column as built here (a java List) or as Spark hands it back (a Seq). */
-  private static int[] ints(Object column) {
-    if (column instanceof List<?> list) {
-      return list.stream().mapToInt(v -> ((Number) v).intValue()).toArray();
-    }
-    if (column instanceof scala.collection.Seq<?> seq) {
-      int[] out = new int[seq.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = ((Number) seq.apply(i)).intValue();
-      }
-      return out;
-    }
-    throw new IllegalArgumentException("not an int array column: " + column);
+    int[] bands = Arrays.stream(tile.getString(12).split(",")).mapToInt(Integer::parseInt)
+        .toArray();
+    return BandRoles.of(h.layout(), h.bands(), bands);
   }
 
   /** The tile's LR input samples, all bands, as stored. */
