@@ -317,7 +317,8 @@ public final class RasterReader {
     int h = image.getHeight();
     int w = image.getWidth();
     int plane = h * w;
-    boolean alpha = image.getColorModel().hasAlpha();
+    // JPEG has no alpha; a CMYK decoder's 4th component is not one
+    boolean alpha = image.getColorModel().hasAlpha() && format != ImageFormat.JPEG;
     int bands = alpha ? 4 : 3;
     Samples out = Samples.allocate(SampleType.UINT8, bands, h, w);
     byte[] dst = (byte[]) out.data();

@@ -28,7 +28,8 @@ public final class UpscaledTiffLayout {
       extras.add(b == l.alphaBand() ? TiffLayout.ExtraSample.UNASSOCIATED_ALPHA
           : TiffLayout.ExtraSample.UNSPECIFIED);
     }
-    List<TiffField> fields = GeoTiff.scaled(TiffField.decodeAll(source.tiffFields()), scale);
+    List<TiffField> fields = source.tiffFields().length == 0 ? List.of()
+        : GeoTiff.scaled(TiffField.decodeAll(source.tiffFields()), scale);
     return new TiffLayout(width, height, source.bands(), source.type(), photometric, extras,
         tileSide, tileSide, TiffLayout.Compression.DEFLATE,
         bigTiff ? TiffLayout.BigTiff.ALWAYS : TiffLayout.BigTiff.AUTO, fields);
