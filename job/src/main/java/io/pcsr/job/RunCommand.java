@@ -48,7 +48,7 @@ public final class RunCommand implements Callable<Integer> {
   boolean overwrite;
 
   @Option(names = "--class-overlay",
-      description = "Also write overlays/<image>.png (light pixels green, heavy red, image at 65%).")
+      description = "Also write overlays/<image>.png (light pixels green, heavy red, image at 65%%).")
   boolean overlay;
 
   @Option(names = "--run-id", paramLabel = "ID", description = "Run id (default: a timestamp).")
