@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.FileImageInputStream;
@@ -32,12 +31,6 @@ public final class ImageCodec {
   /** PNG deflate effort as an ImageIO quality: 0.75 = deflate level 2 (lossless either way). */
   public static final float PNG_QUALITY = 0.75f;
 
-  static {
-    // The registry scans for plugins (TwelveMonkeys) only with the class loader active at its
-    // first use; rescan with ours so that Spark's application class loader is covered too.
-    ImageIO.scanForPlugins();
-  }
-
   private ImageCodec() {}
 
   public static FloatImage read(Path path) throws IOException {
@@ -49,7 +42,7 @@ public final class ImageCodec {
     String name = path.toString();
     if (!Files.isRegularFile(path)) {
       String reason = Files.isDirectory(path) ? "it is a directory" : "no such file";
-      throw new IOException(cannotDecode(name, reason));
+      throw new IOException(RasterReader.cannotDecode(name, reason));
     }
     long size = Files.size(path);
     try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
@@ -70,58 +63,23 @@ public final class ImageCodec {
 
   private static FloatImage decode(ImageInputStream in, String name, long size, long maxPixels)
       throws IOException {
-    if (size == 0) {
-      throw new IOException(cannotDecode(name, "the file is empty"));
-    }
-    Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-    if (!readers.hasNext()) {
-      throw new IOException(cannotDecode(name,
-          "not a recognised image format (expected PNG, JPEG or TIFF content)"));
-    }
-    ImageReader reader = readers.next();
-    String format = formatLabel(reader);
-    try {
-      reader.setInput(in, true, true);
-      long width;
-      long height;
-      try {
-        width = reader.getWidth(0);
-        height = reader.getHeight(0);
-      } catch (IOException | RuntimeException e) {
-        throw new IOException(cannotDecode(name, "corrupt " + format + " header: " + reason(e)), e);
-      }
-      if (width * height > maxPixels) {
-        throw new IOException(cannotDecode(name, "its header declares " + width + "x" + height
-            + " = " + width * height + " pixels, more than the limit of " + maxPixels
-            + " (refused before decoding, as a guard against decompression bombs)"));
-      }
-      BufferedImage image;
-      try {
-        image = reader.read(0);
-      } catch (IOException | RuntimeException e) {
-        throw new IOException(cannotDecode(name, "corrupt or truncated " + format + " data: "
-            + reason(e)), e);
-      }
-      return BufferedImages.toRgb(image);
-    } finally {
-      reader.dispose();
-    }
+    return toRgb(RasterReader.decode(in, name, size, maxPixels, null));
   }
 
-  private static String formatLabel(ImageReader reader) {
-    try {
-      return reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
-    } catch (IOException e) {
-      return "image";
+  /**
+   * The model's view of a raster: three [0,1] planes. Gray is replicated, alpha dropped, and a
+   * multi-band raster shows its first three bands (the job chooses bands by configuration).
+   */
+  static FloatImage toRgb(DecodedRaster raster) {
+    Samples s = raster.samples();
+    boolean gray = raster.header().layout() == RasterLayout.GRAY
+        || raster.header().layout() == RasterLayout.GRAY_ALPHA || s.bands() < 3;
+    int plane = s.height() * s.width();
+    float[] v = new float[3 * plane];
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(s.normalizedBand(gray ? 0 : c), 0, v, c * plane, plane);
     }
-  }
-
-  private static String reason(Throwable e) {
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-  }
-
-  private static String cannotDecode(String name, String reason) {
-    return "cannot decode image '" + name + "': " + reason;
+    return new FloatImage(3, s.height(), s.width(), v);
   }
 
   /** Writes in the format named by the file extension (.png, .jpg/.jpeg, .tif/.tiff). */
