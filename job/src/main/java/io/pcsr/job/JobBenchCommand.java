@@ -86,15 +86,23 @@ public final class JobBenchCommand implements Callable<Integer> {
       ExecutorService pool = Executors.newFixedThreadPool(slots);
       List<Future<Long>> futures = new ArrayList<>();
       for (Path p : images) {
-        futures.add(pool.submit(() -> {
-          JniUtils.setNumThreads(1);
-          FloatImage lr = ImageCodec.read(p);
-          runImage(engine, policy, lr, halo);
-          return (long) lr.height() * lr.width() * 16;
-        }));
+        FloatImage lr = ImageCodec.read(p);
+        mp += (long) lr.height() * lr.width() * 16;
+        // per-pixel routing: tiles are independent, so one image's tiles are shared out over
+        // the threads as the job's partitions share them out over its slots; per-image routing
+        // keeps an image's tiles together, as the job does
+        List<List<Tile>> shares = shares(TileGrid.exact(lr.height(), lr.width(), tileSize, halo),
+            policy.perImage() ? 1 : slots);
+        for (List<Tile> share : shares) {
+          futures.add(pool.submit(() -> {
+            JniUtils.setNumThreads(1);
+            runTiles(engine, policy, lr, share);
+            return 0L;
+          }));
+        }
       }
       for (Future<Long> f : futures) {
-        mp += f.get();
+        f.get();
       }
       pool.shutdown();
       bare = Math.min(bare, (System.nanoTime() - t0) / 1e9);
@@ -149,12 +157,29 @@ public final class JobBenchCommand implements Callable<Integer> {
   }
 
   private void runImage(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, int halo) {
+    runTiles(engine, policy, lr, TileGrid.exact(lr.height(), lr.width(), tileSize, halo));
+  }
+
+  /** Round-robin shares of the tiles, one per thread. */
+  private static List<List<Tile>> shares(List<Tile> tiles, int n) {
+    List<List<Tile>> shares = new ArrayList<>();
+    for (int i = 0; i < Math.min(n, tiles.size()); i++) {
+      shares.add(new ArrayList<>());
+    }
+    for (int i = 0; i < tiles.size(); i++) {
+      shares.get(i % shares.size()).add(tiles.get(i));
+    }
+    return shares;
+  }
+
+  private void runTiles(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, List<Tile> tiles) {
     List<TileProcessor.TileInput> in = new ArrayList<>();
-    for (Tile t : TileGrid.exact(lr.height(), lr.width(), tileSize, halo)) {
+    for (Tile t : tiles) {
       Box b = t.input();
       in.add(new TileProcessor.TileInput(t, lr.crop(b.y(), b.x(), b.height(), b.width())));
     }
-    new TileProcessor(engine, policy, true).process(in);
+    // outputs are dropped as they come: a 16000² image's would not fit the heap together
+    new TileProcessor(engine, policy, true).process(in, o -> { });
   }
 
   static long peakHeap() {

@@ -169,7 +169,7 @@ public final class PcsrJob {
 
     if (!"none".equals(cfg.pixelStats())) {
       // rows come out tile by tile in row-major order, which already suits Parquet's encodings
-      results.flatMap(new PixelStats(runId, cfg.pixelStats(), cost), Encoders.row(PixelStats.SCHEMA))
+      PixelStats.table(results, runId, cfg.pixelStats(), cost, cfg.scale())
           .write().mode(SaveMode.Append).partitionBy("run_id")
           .parquet(OutputPaths.stats(output, "pixels"));
     }

@@ -1,83 +1,131 @@
 package io.pcsr.job;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
+
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.model.LayerCost;
 import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.tiling.Box;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.io.Serializable;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Tile results -> rows of the {@code pixels} table: one per output pixel ('full') or one per LR
  * pixel with its s x s output pixels summed ('lr'). Each row's FLOPs include its share of the
  * backbone, so that summing a table's rows gives the images' FLOPs.
+ *
+ * <p>A tile becomes one record of primitive arrays (no object per pixel), and Spark's own
+ * generated code explodes it into rows and computes their columns: a 16000² image has 16 M LR
+ * pixels, and building a Java Row for each was the job's largest cost after the model.
  */
-public final class PixelStats implements FlatMapFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
+public final class PixelStats {
+  private PixelStats() {}
 
-  public static final StructType SCHEMA = new StructType()
-      .add("run_id", DataTypes.StringType, false)
-      .add("image_id", DataTypes.StringType, false)
-      .add("level", DataTypes.StringType, false)
-      .add("x", DataTypes.IntegerType, false)
-      .add("y", DataTypes.IntegerType, false)
-      .add("pixels", DataTypes.IntegerType, false)
-      .add("heavy", DataTypes.IntegerType, false)
-      .add("p_heavy", DataTypes.FloatType, false)
-      .add("flops", DataTypes.FloatType, false)
-      .add("flops_paper", DataTypes.FloatType, false);
+  /** One tile's per-pixel values, row-major over its core at the table's level. */
+  public static final class TileArrays implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private String imageId;
+    private int x0;
+    private int y0;
+    private int width;
+    private int[] heavy;
+    private float[] pHeavy;
 
-  private final String runId;
-  private final String level;
-  private final PcsrCost cost;
-
-  public PixelStats(String runId, String level, PcsrCost cost) {
-    this.runId = runId;
-    this.level = level;
-    this.cost = cost;
+    public String getImageId() { return imageId; }
+    public void setImageId(String imageId) { this.imageId = imageId; }
+    public int getX0() { return x0; }
+    public void setX0(int x0) { this.x0 = x0; }
+    public int getY0() { return y0; }
+    public void setY0(int y0) { this.y0 = y0; }
+    public int getWidth() { return width; }
+    public void setWidth(int width) { this.width = width; }
+    /** Heavy output pixels per row of the table (0/1 at 'full', 0..s² at 'lr'). */
+    public int[] getHeavy() { return heavy; }
+    public void setHeavy(int[] heavy) { this.heavy = heavy; }
+    public float[] getPHeavy() { return pHeavy; }
+    public void setPHeavy(float[] pHeavy) { this.pHeavy = pHeavy; }
   }
 
-  @Override public Iterator<Row> call(Row r) {
-    String id = r.getString(0);
-    int s = r.getInt(3);
-    Box core = TileRows.box(r.getStruct(4));
-    byte[] heavy = (byte[]) r.get(8);
-    float[] p = TileRows.bytesToFloats((byte[]) r.get(9));
-    LayerCost backbonePerHr = cost.backbonePerLrPixel().times(1.0 / (s * s));
-    LayerCost light = cost.pixel(false).plus(backbonePerHr);
-    LayerCost heavyCost = cost.pixel(true).plus(backbonePerHr);
-    int hrW = core.width() * s;
-    List<Row> out = new ArrayList<>();
-    if ("full".equals(level)) {
+  /** A tile result -> its arrays at the table's level. */
+  static final class ToArrays implements MapFunction<Row, TileArrays> {
+    private static final long serialVersionUID = 1L;
+    private final boolean full;
+
+    ToArrays(boolean full) {
+      this.full = full;
+    }
+
+    @Override public TileArrays call(Row r) {
+      int s = r.getInt(3);
+      Box core = TileRows.box(r.getStruct(4));
+      byte[] flags = (byte[]) r.get(8);
+      TileArrays t = new TileArrays();
+      t.setImageId(r.getString(0));
+      t.setPHeavy(TileRows.bytesToFloats((byte[]) r.get(9)));
+      int hrW = core.width() * s;
+      if (full) {
+        int[] heavy = new int[flags.length];
+        for (int i = 0; i < heavy.length; i++) {
+          heavy[i] = flags[i];
+        }
+        t.setHeavy(heavy);
+        t.setX0(core.x() * s);
+        t.setY0(core.y() * s);
+        t.setWidth(hrW);
+        return t;
+      }
+      int[] heavy = new int[core.height() * core.width()];
       for (int y = 0; y < core.height() * s; y++) {
+        int row = (y / s) * core.width();
         for (int x = 0; x < hrW; x++) {
-          int i = y * hrW + x;
-          LayerCost c = heavy[i] != 0 ? heavyCost : light;
-          out.add(RowFactory.create(runId, id, "hr", core.x() * s + x, core.y() * s + y, 1,
-              (int) heavy[i], p[i], (float) c.executed(), (float) c.paper()));
+          heavy[row + x / s] += flags[y * hrW + x];
         }
       }
-      return out.iterator();
+      t.setHeavy(heavy);
+      t.setX0(core.x());
+      t.setY0(core.y());
+      t.setWidth(core.width());
+      return t;
     }
-    for (int y = 0; y < core.height(); y++) {
-      for (int x = 0; x < core.width(); x++) {
-        int h = 0;
-        for (int dy = 0; dy < s; dy++) {
-          for (int dx = 0; dx < s; dx++) {
-            h += heavy[(y * s + dy) * hrW + x * s + dx];
-          }
-        }
-        LayerCost c = heavyCost.times(h).plus(light.times(s * s - h));
-        out.add(RowFactory.create(runId, id, "lr", core.x() + x, core.y() + y, s * s, h,
-            p[y * core.width() + x], (float) c.executed(), (float) c.paper()));
-      }
-    }
-    return out.iterator();
+  }
+
+  /**
+   * The pixels table of a run's tile results. Failed tiles (no arrays) add no rows.
+   *
+   * @param level "full" or "lr"
+   */
+  public static Dataset<Row> table(Dataset<Row> results, String runId, String level,
+      PcsrCost cost, int scale) {
+    boolean full = "full".equals(level);
+    int s2 = scale * scale;
+    LayerCost backbonePerHr = cost.backbonePerLrPixel().times(1.0 / s2);
+    LayerCost light = cost.pixel(false).plus(backbonePerHr);
+    LayerCost heavy = cost.pixel(true).plus(backbonePerHr);
+    int pixels = full ? 1 : s2;
+    Column h = col("v.heavy");
+    Column lightCount = lit(pixels).minus(h);
+    return results.filter(col("error").isNull())
+        .map(new ToArrays(full), Encoders.bean(TileArrays.class))
+        .select(col("imageId"), col("x0"), col("y0"), col("width"),
+            posexplode(functions.arrays_zip(col("heavy"), col("pHeavy"))).as(
+                new String[] {"pos", "v"}))
+        .select(lit(runId).as("run_id"), col("imageId").as("image_id"),
+            lit(full ? "hr" : "lr").as("level"),
+            col("x0").plus(col("pos").mod(col("width"))).cast(DataTypes.IntegerType).as("x"),
+            col("y0").plus(functions.floor(col("pos").divide(col("width"))))
+                .cast(DataTypes.IntegerType).as("y"),
+            lit(pixels).as("pixels"), h.as("heavy"), col("v.pHeavy").as("p_heavy"),
+            h.multiply(heavy.executed()).plus(lightCount.multiply(light.executed()))
+                .cast(DataTypes.FloatType).as("flops"),
+            h.multiply(heavy.paper()).plus(lightCount.multiply(light.paper()))
+                .cast(DataTypes.FloatType).as("flops_paper"));
   }
 }
