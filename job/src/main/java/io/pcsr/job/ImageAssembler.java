@@ -8,6 +8,7 @@ import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.image.RasterLayout;
 import io.pcsr.udf.image.RasterWriter;
 import io.pcsr.udf.image.Samples;
+import io.pcsr.udf.image.tiff.TiffStreaming;
 import io.pcsr.udf.image.tiff.TiledTiffWriter;
 import io.pcsr.udf.image.tiff.UpscaledTiffLayout;
 import io.pcsr.udf.infer.BandRoles;
@@ -74,20 +75,18 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
   private final String outputRoot;
   private final OutputFiles files;
   private final boolean overlay;
+  private final TiffStreaming streaming;
   private final int scale;
-  private final int tileSize;
   private final boolean paperMode;
-  private final long tiledTiffPixels;
 
   public ImageAssembler(String outputRoot, String runId, HadoopConf hadoop, boolean overlay,
-      int scale, int tileSize, boolean paperMode, long tiledTiffPixels) {
+      TiffStreaming streaming) {
     this.outputRoot = outputRoot;
     this.files = new OutputFiles(hadoop, runId);
     this.overlay = overlay;
-    this.scale = scale;
-    this.tileSize = tileSize;
-    this.paperMode = paperMode;
-    this.tiledTiffPixels = tiledTiffPixels;
+    this.streaming = streaming;
+    this.scale = streaming.scale();
+    this.paperMode = streaming.paperMode();
   }
 
   /** Per-image sums of the tile statistics. */
@@ -123,24 +122,22 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     int wOut = wIn * scale;
     String outputFormat = null;
     try {
-      long outPixels = (long) hOut * wOut;
-      boolean huge = outPixels > tiledTiffPixels;
-      int side = tileSize * scale;
+      boolean huge = streaming.huge(header);
       if (huge && paperMode) {
         throw new IllegalArgumentException(wOut + "x" + hOut + " output pixels exceed "
-            + PcsrConf.TILED_TIFF_PIXELS + "=" + tiledTiffPixels + "; paper mode stitches "
-            + "overlapping patches in memory, so huge outputs need exact tiles");
+            + PcsrConf.TILED_TIFF_PIXELS + "=" + streaming.tiledTiffPixels() + "; paper mode "
+            + "stitches overlapping patches in memory, so huge outputs need exact tiles");
       }
-      if (huge && side % 16 != 0) {
+      if (huge && !streaming.streams(header)) {
         throw new IllegalArgumentException("a streamed TIFF needs tile size x scale to be a "
-            + "multiple of 16, got " + tileSize + " x " + scale + "; set " + PcsrConf.TILE_SIZE
-            + " accordingly (e.g. 256)");
+            + "multiple of 16, got " + streaming.tileSize() + " x " + scale + "; set "
+            + PcsrConf.TILE_SIZE + " accordingly (e.g. 256)");
       }
       String out;
-      if (!paperMode && side % 16 == 0 && (huge || header.format() == ImageFormat.TIFF)) {
+      if (streaming.streams(header)) {
         String target = OutputPaths.images(outputRoot, imageId)
             + (header.format() == ImageFormat.TIFF ? "" : ".tif");
-        streamTiff(target, header, first, tiles, totals, expected, wOut, hOut, side, huge);
+        streamTiff(target, header, first, tiles, totals, expected);
         if (overlay) {
           LOG.warn("no overlay for " + imageId + ": it was streamed tile by tile");
         }
@@ -188,21 +185,23 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
    * tiles are written in whatever order the shuffle delivers them and only one is in memory.
    */
   private void streamTiff(String target, RasterHeader header, Row first, Iterator<Row> rest,
-      Totals totals, int expected, int wOut, int hOut, int side, boolean bigTiff)
-      throws IOException {
+      Totals totals, int expected) throws IOException {
     java.nio.file.Path local = files.localFileFor(target);
     TiledTiffWriter writer = null;
     try {
-      writer = TiledTiffWriter.open(local,
-          UpscaledTiffLayout.of(header, scale, wOut, hOut, side, bigTiff));
+      writer = TiledTiffWriter.open(local, streaming.layout(header));
       Row r = first;
       while (r != null) {
         totals.add(r);
         failIfUndecoded(r);
         Box core = TileRows.box(r.getStruct(4));
-        writer.writeTile(core.y() / tileSize, core.x() / tileSize, Samples.fromBytes(
-            header.type(), header.bands(), core.height() * scale, core.width() * scale,
-            (byte[]) r.get(6)));
+        byte[] sr = (byte[]) r.get(6);
+        if (TileRows.TIFF_TILE.equals(r.getString(7))) {
+          writer.writeEncodedTile(streaming.tileRow(core), streaming.tileCol(core), sr);
+        } else {
+          writer.writeTile(streaming.tileRow(core), streaming.tileCol(core), Samples.fromBytes(
+              header.type(), header.bands(), core.height() * scale, core.width() * scale, sr));
+        }
         r = rest.hasNext() ? rest.next() : null;
       }
       if (totals.tiles != expected) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
 import io.pcsr.udf.cost.PcsrCost;
+import io.pcsr.udf.image.tiff.TiffStreaming;
 import io.pcsr.udf.model.OriginalModel;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.spark.HadoopConf;
@@ -137,10 +138,11 @@ public final class PcsrJob {
         ? tiles.repartition(parallelism, col("image_id")).sortWithinPartitions("image_id", "tile_index")
         : tiles.repartition(parallelism);
 
-    UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(), cfg.refine(),
-        cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.gpuMaxChunk(), cfg.precision().label(),
-        cfg.pixelStats(), hadoop,
-        cfg.failFirstAttempt());
+    TiffStreaming streaming = new TiffStreaming(cfg.scale(), cfg.tileSize(), cfg.paperMode(),
+        cfg.tiledTiffPixels());
+    UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(),
+        cfg.refine(), cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.gpuMaxChunk(),
+        cfg.precision().label(), cfg.pixelStats(), hadoop, cfg.failFirstAttempt(), streaming);
     // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
     // so no task ever holds such an image whole
     tiles = tiles.map(new RegionDecoder(hadoop, cfg.maxPixels()), Encoders.row(TileRows.TILE));
@@ -151,8 +153,7 @@ public final class PcsrJob {
     Dataset<Row> assembled = results
         .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
             Encoders.STRING())
-        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay(), cfg.scale(),
-                cfg.tileSize(), cfg.paperMode(), cfg.tiledTiffPixels()),
+        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming),
             Encoders.row(ImageAssembler.OUTPUT));
     List<Row> images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
     Dataset<Row> imagesDf = spark.createDataFrame(images, imagesSchema());

@@ -3,6 +3,8 @@ package io.pcsr.udf.spark;
 import ai.djl.pytorch.jni.JniUtils;
 import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.image.Samples;
+import io.pcsr.udf.image.tiff.TiffStreaming;
+import io.pcsr.udf.image.tiff.TiledTiffWriter;
 import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.infer.ChunkChoice;
 import io.pcsr.udf.infer.ModelCache;
@@ -106,9 +108,18 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
         encoding = TileRows.UNIT_F32;
       } else {
         Box core = o.tile().core();
-        sr = BandRoles.quantize(bands, header.type(), header.bands(), core.height() * o.scale(),
-            core.width() * o.scale()).toBytes();
-        encoding = header.type().code();
+        Samples quantized = BandRoles.quantize(bands, header.type(), header.bands(),
+            core.height() * o.scale(), core.width() * o.scale());
+        TiffStreaming streaming = settings.tiffStreaming();
+        if (streaming != null && streaming.streams(header)) {
+          // compressed here, where tiles are processed in parallel; the reduce stage appends
+          sr = TiledTiffWriter.encodeTile(streaming.layout(header), streaming.tileRow(core),
+              streaming.tileCol(core), quantized);
+          encoding = TileRows.TIFF_TILE;
+        } else {
+          sr = quantized.toBytes();
+          encoding = header.type().code();
+        }
       }
       results.add(RowFactory.create(in.getString(0), in.getInt(3), in.getInt(4), o.scale(),
           in.getStruct(5), in.getStruct(6), sr, encoding, o.heavy(),

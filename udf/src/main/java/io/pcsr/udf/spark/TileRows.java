@@ -54,7 +54,8 @@ public final class TileRows {
       .add("core", box(), false)
       .add("input", box(), false)
       // HR core, all bands, planar: exact mode quantised to the source type (sr_encoding is its
-      // code: u8, u16, i16, f32); paper mode 'unit-f32', [0,1]-space floats, little-endian,
+      // code: u8, u16, i16, f32), or already the output TIFF's tile bytes ('tiff-tile') when
+      // the output is streamed; paper mode 'unit-f32', [0,1]-space floats, little-endian,
       // because overlaps are averaged before quantising, as the official code does
       .add("sr", DataTypes.BinaryType, false)
       .add("sr_encoding", DataTypes.StringType, false)
@@ -82,6 +83,9 @@ public final class TileRows {
 
   /** sr_encoding of paper-mode results: [0,1]-space floats, quantised after averaging. */
   public static final String UNIT_F32 = "unit-f32";
+
+  /** sr_encoding of a tile already encoded as its output TIFF tile (see TiffStreaming). */
+  public static final String TIFF_TILE = "tiff-tile";
 
   /** What the source raster is: enough for the reduce stage to write its twin. */
   public static StructType header() {

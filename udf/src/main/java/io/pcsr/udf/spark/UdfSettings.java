@@ -20,7 +20,10 @@ import java.io.Serializable;
  * @param pixelStats 'full' (p_heavy per HR pixel), 'lr' (mean p_heavy per LR pixel) or 'none'
  * @param hadoop Hadoop configuration for model URIs on s3a/hdfs
  * @param failFirstAttempt fault injection for tests: fail every task's first attempt
+ * @param tiffStreaming which outputs are streamed as tiled TIFF: their tiles are compressed
+ *     here, in parallel; null = never
  */
 public record UdfSettings(String modelUri, int scale, String routing, boolean refine,
     boolean paperMode, int torchThreads, int chunkLrPixels, int gpuMaxChunk, String precision,
-    String pixelStats, HadoopConf hadoop, boolean failFirstAttempt) implements Serializable {}
+    String pixelStats, HadoopConf hadoop, boolean failFirstAttempt,
+    io.pcsr.udf.image.tiff.TiffStreaming tiffStreaming) implements Serializable {}

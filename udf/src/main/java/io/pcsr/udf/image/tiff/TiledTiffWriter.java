@@ -90,11 +90,37 @@ public final class TiledTiffWriter implements Closeable {
    * the tile size, cut at the image's right and bottom edges.
    */
   public synchronized void writeTile(int tileRow, int tileCol, Samples tile) throws IOException {
+    checkOpen();
+    int index = checkTile(tileRow, tileCol, tile);
+    append(index, encoder.encode(tile));
+  }
+
+  /**
+   * Appends a tile already encoded by {@link #encodeTile} for this layout, e.g. by the
+   * executor that computed it, so that compression runs in parallel and only bytes travel.
+   */
+  public synchronized void writeEncodedTile(int tileRow, int tileCol, byte[] encoded)
+      throws IOException {
+    checkOpen();
+    append(checkUnwritten(tileRow, tileCol), ByteBuffer.wrap(encoded));
+  }
+
+  /** The bytes {@link #writeTile} would append for this tile of this layout. */
+  public static byte[] encodeTile(TiffLayout layout, int tileRow, int tileCol, Samples tile) {
+    checkShape(layout, tileRow, tileCol, tile);
+    ByteBuffer b = new TileEncoder(layout).encode(tile);
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("writer for " + file + " is closed");
     }
-    int index = checkTile(tileRow, tileCol, tile);
-    ByteBuffer bytes = encoder.encode(tile);
+  }
+
+  private void append(int index, ByteBuffer bytes) throws IOException {
     long length = bytes.remaining();
     if (!bigTiff && end + length > TiffLayout.CLASSIC_LIMIT) {
       throw new IOException(file + " would pass 4 GiB, beyond classic TIFF's 32-bit offsets;"
@@ -106,6 +132,7 @@ public final class TiledTiffWriter implements Closeable {
     written.set(index);
     end += length;
   }
+
 
   /**
    * Writes the IFD and completes the file. Refuses, naming the first missing tiles, when any
@@ -137,10 +164,29 @@ public final class TiledTiffWriter implements Closeable {
   }
 
   private int checkTile(int row, int col, Samples tile) {
+    checkShape(layout, row, col, tile);
+    return checkUnwritten(row, col);
+  }
+
+  private int checkUnwritten(int row, int col) {
+    checkPosition(layout, row, col);
+    int index = row * layout.tilesAcross() + col;
+    if (written.get(index)) {
+      throw new IllegalArgumentException("tile (row " + row + ", col " + col
+          + ") was already written");
+    }
+    return index;
+  }
+
+  private static void checkPosition(TiffLayout layout, int row, int col) {
     if (row < 0 || col < 0 || row >= layout.tilesDown() || col >= layout.tilesAcross()) {
       throw new IllegalArgumentException("tile (row " + row + ", col " + col + ") is outside the "
           + layout.tilesDown() + "x" + layout.tilesAcross() + " tile grid (rows x cols)");
     }
+  }
+
+  private static void checkShape(TiffLayout layout, int row, int col, Samples tile) {
+    checkPosition(layout, row, col);
     SampleType type = layout.sampleType();
     if (tile.type() != type || tile.bands() != layout.bands()) {
       throw new IllegalArgumentException("tile (row " + row + ", col " + col + ") is " + tile
@@ -153,13 +199,8 @@ public final class TiledTiffWriter implements Closeable {
           + " rows x " + w + " columns (the tile size cut at the image edge), got "
           + tile.height() + "x" + tile.width());
     }
-    int index = row * layout.tilesAcross() + col;
-    if (written.get(index)) {
-      throw new IllegalArgumentException("tile (row " + row + ", col " + col
-          + ") was already written");
-    }
-    return index;
   }
+
 
   private List<String> missingTiles(int limit) {
     List<String> names = new ArrayList<>();
