@@ -92,7 +92,6 @@ public final class BandRoles implements java.io.Serializable {
           + h + "x" + w + " core needs " + 3 * plane);
     }
     float[] out = new float[bands * plane];
-    FloatImage interpolated = null;
     for (int b = 0; b < bands; b++) {
       int fed = 0;
       for (int c = 0; c < 3; c++) {
@@ -109,7 +108,8 @@ public final class BandRoles implements java.io.Serializable {
         }
       } else if (fed == 0) {
         FloatImage band = new FloatImage(1, in.height(), in.width(), in.normalizedBand(b));
-        interpolated = MatlabBicubic.resize(band, in.height() * scale, in.width() * scale)
+        FloatImage interpolated = MatlabBicubic.resize(band, in.height() * scale,
+            in.width() * scale)
             .crop((core.y() - input.y()) * scale, (core.x() - input.x()) * scale, h, w);
         System.arraycopy(interpolated.data(), 0, out, b * plane, plane);
       }
