@@ -81,7 +81,9 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
     String stage = "read";
     try (HadoopImageInputStream in = HadoopImageInputStream.open(source, hadoop)) {
       stage = "decode";
-      RasterHeader header = RasterReader.header(in, rel, in.length(), maxPixels);
+      // the header costs one row whatever the size; the pixel limit guards whole decodes only,
+      // region-decoded TIFFs are never whole in memory
+      RasterHeader header = RasterReader.header(in, rel, in.length(), Long.MAX_VALUE);
       stage = "limits";
       long lrPixels = (long) header.height() * header.width();
       if (lrPixels > maxImagePixelsPerTask) {

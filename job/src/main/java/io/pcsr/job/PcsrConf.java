@@ -99,7 +99,7 @@ public final class PcsrConf {
           "Model weights and activations: float32, float16 (bfloat16 is refused: DJL 0.36 aborts on it)"),
       new Key(PARTITIONS, PARTITIONS_DEFAULT, "Tile partitions; 0 = 2 x default parallelism"),
       new Key(MAX_PIXELS, MAX_PIXELS_DEFAULT,
-          "Largest input image (pixels); larger ones become error rows, never an OOM"),
+          "Largest image decoded whole (pixels); larger ones become error rows, never an OOM"),
       new Key(OVERWRITE, OVERWRITE_DEFAULT, "Redo images a previous run finished"),
       new Key(RUN_ID, RUN_ID_DEFAULT, "Run id for the _stats partitions; empty = a timestamp"),
       new Key(OVERLAY, OVERLAY_DEFAULT,

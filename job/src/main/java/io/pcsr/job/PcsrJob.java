@@ -145,7 +145,7 @@ public final class PcsrJob {
         cfg.precision().label(), cfg.pixelStats(), hadoop, cfg.failFirstAttempt(), streaming);
     // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
     // so no task ever holds such an image whole
-    tiles = tiles.map(new RegionDecoder(hadoop, cfg.maxPixels()), Encoders.row(TileRows.TILE));
+    tiles = tiles.map(new RegionDecoder(hadoop), Encoders.row(TileRows.TILE));
     Dataset<Row> results = tiles
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
         .persist(StorageLevel.MEMORY_AND_DISK());

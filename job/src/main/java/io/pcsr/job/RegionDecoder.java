@@ -21,11 +21,9 @@ public final class RegionDecoder implements MapFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
 
   private final HadoopConf hadoop;
-  private final long maxPixels;
 
-  public RegionDecoder(HadoopConf hadoop, long maxPixels) {
+  public RegionDecoder(HadoopConf hadoop) {
     this.hadoop = hadoop;
-    this.maxPixels = maxPixels;
   }
 
   @Override public Row call(Row tile) {
@@ -36,8 +34,9 @@ public final class RegionDecoder implements MapFunction<Row, Row> {
     Box in = TileRows.box(tile.getStruct(6));
     RasterHeader expected = TileRows.headerOf(tile);
     try (HadoopImageInputStream stream = HadoopImageInputStream.open(source, hadoop)) {
+      // a region is one tile's input box, so the whole-image pixel limit does not apply
       Samples region = RasterReader.decodeRegion(stream, tile.getString(0), stream.length(),
-          maxPixels, new Rectangle(in.x(), in.y(), in.width(), in.height()), expected);
+          Long.MAX_VALUE, new Rectangle(in.x(), in.y(), in.width(), in.height()), expected);
       return TileRows.withPixels(tile, region.toBytes());
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       return TileRows.withError(tile, "cannot decode region " + in + " of tile "

@@ -73,29 +73,39 @@ public final class RasterReader {
 
   /**
    * The samples of one region of an image whose header is already known (a tile of a huge
-   * TIFF). A classic TIFF stored band per channel is read raw by the JDK's reader, which reads
-   * only the tiles under the region; anything else goes through {@link #decode}. Either way the
-   * result must match the known header.
+   * TIFF). A classic TIFF goes to the JDK's reader first, which reads only the strips or tiles
+   * under the region (about 10 ms for a 272² region of a tiled 4000² file, against 190 ms for
+   * the whole rows TwelveMonkeys needs); when that reader cannot give the stored layout (it
+   * converts some multi-band files) or cannot read the file (BigTIFF), {@link #decode} does.
+   * Either way the result must match the known header.
    */
   public static Samples decodeRegion(ImageInputStream in, String name, long size,
       long maxPixels, Rectangle region, RasterHeader expected) throws IOException {
     Samples samples = null;
     if (expected.format() == ImageFormat.TIFF && expected.convertedFrom().isEmpty()) {
       samples = open(in, name, size, maxPixels, true, (reader, format) -> {
-        if (!isJdkTiff(reader) || !reader.canReadRaster()) {
+        if (!isJdkTiff(reader)) {
           return null;
         }
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(region);
-        Raster raw;
+        BufferedImage image;
         try {
-          raw = reader.readRaster(0, param);
+          image = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
           throw new IOException(cannotDecode(name, "corrupt or truncated TIFF data in region "
               + region + ": " + reason(e)), e);
         }
-        SampleType type = sampleType(raw.getDataBuffer().getDataType());
-        return type == null ? null : copyBands(raw, type, raw.getNumBands());
+        DecodedRaster d;
+        try {
+          d = convert(image, format, reader.getWidth(0), reader.getHeight(0), new byte[0]);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+        boolean asStored = d.header().type() == expected.type()
+            && d.header().layout() == expected.layout() && d.header().bands() == expected.bands()
+            && d.header().convertedFrom().isEmpty() && expected.type() != SampleType.FLOAT32;
+        return asStored ? d.samples() : null;
       });
       in.seek(0);
     }
