@@ -148,12 +148,18 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
         Box extent = paperMode ? extent(rows) : new Box(0, 0, hIn, wIn);
         hOut = extent.height() * scale;
         wOut = extent.width() * scale;
-        Samples whole = paperMode ? stitchPaper(rows, header, hOut, wOut)
+        // paper mode averages overlapping patches in a stitcher, which also keeps the class
+        // map; exact mode pastes disjoint tiles and stitches only the class map, for an overlay
+        Stitcher st = paperMode ? stitch(rows, header.bands(), hOut, wOut)
+            : overlay ? stitch(rows, 0, hOut, wOut) : null;
+        Samples whole = paperMode
+            ? BandRoles.quantize(st.image(), header.type(), header.bands(), hOut, wOut)
             : pasteExact(rows, header, hOut, wOut);
         out = OutputPaths.images(outputRoot, imageId);
         writeWhole(out, header, whole);
         if (overlay) {
-          files.write(OutputPaths.overlay(outputRoot, imageId), overlayPng(whole, header, rows));
+          files.write(OutputPaths.overlay(outputRoot, imageId),
+              overlayPng(whole, header, st.heavyShare()));
         }
         outputFormat = header.format().imageIoName();
       }
@@ -288,24 +294,28 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     return whole;
   }
 
-  /** Paper mode: overlapping patches are averaged in [0,1] space, then quantised once. */
-  private Samples stitchPaper(List<Row> rows, RasterHeader header, int h, int w) {
-    Stitcher st = new Stitcher(header.bands(), h, w);
+  /**
+   * All tiles summed per output pixel, overlaps (paper mode) averaged: the [0,1]-space values
+   * of {@code channels} bands (0: only the class map) and the share of heavy decisions.
+   */
+  private Stitcher stitch(List<Row> rows, int channels, int h, int w) {
+    Stitcher st = new Stitcher(channels, h, w);
+    float[] none = new float[0];
     for (Row r : rows) {
       st.add(TileRows.box(r.getStruct(4)).scaled(scale),
-          TileRows.bytesToFloats((byte[]) r.get(6)), (byte[]) r.get(8));
+          channels == 0 ? none : TileRows.bytesToFloats((byte[]) r.get(6)), (byte[]) r.get(8));
     }
     if (st.uncovered() > 0) {
       throw new IllegalStateException(st.uncovered() + " output pixels not covered by any tile");
     }
-    return BandRoles.quantize(st.image(), header.type(), header.bands(), h, w);
+    return st;
   }
 
   /**
    * The paper figure's view: the output tinted by class (the mean class where patches
    * overlap). Gray and multi-band outputs are shown through their first band(s).
    */
-  private byte[] overlayPng(Samples whole, RasterHeader header, List<Row> rows)
+  private static byte[] overlayPng(Samples whole, RasterHeader header, float[] heavyShare)
       throws IOException {
     int h = whole.height();
     int w = whole.width();
@@ -315,23 +325,7 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
     for (int c = 0; c < 3; c++) {
       System.arraycopy(whole.normalizedBand(colour ? c : 0), 0, rgb, c * plane, plane);
     }
-    float[] heavy = new float[plane];
-    int[] count = new int[plane];
-    for (Row r : rows) {
-      Box b = TileRows.box(r.getStruct(4)).scaled(scale);
-      byte[] flags = (byte[]) r.get(8);
-      for (int y = 0; y < b.height(); y++) {
-        for (int x = 0; x < b.width(); x++) {
-          int d = (b.y() + y) * w + b.x() + x;
-          heavy[d] += flags[y * b.width() + x];
-          count[d]++;
-        }
-      }
-    }
-    for (int i = 0; i < plane; i++) {
-      heavy[i] = count[i] == 0 ? 0 : heavy[i] / count[i];
-    }
-    return ImageCodec.encode(ClassMapOverlay.render(new FloatImage(3, h, w, rgb), heavy),
+    return ImageCodec.encode(ClassMapOverlay.render(new FloatImage(3, h, w, rgb), heavyShare),
         ImageFormat.PNG);
   }
 

@@ -124,15 +124,11 @@ public record JobConfig(String input, String output, String model, int scale,
   }
 
   private static int positive(Function<String, String> get, String key) {
-    String v = get.apply(key);
-    try {
-      int i = Integer.parseInt(v.trim());
-      if (i <= 0) {
-        throw new NumberFormatException();
-      }
-      return i;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    long l = positiveLong(get, key);
+    if (l > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got '"
+          + get.apply(key) + "'");
     }
+    return (int) l;
   }
 }

@@ -2,8 +2,8 @@ package io.pcsr.udf.tiling;
 
 /**
  * Reassembles HR tiles into one planar image. Overlapping contributions (paper mode) are
- * averaged; in exact mode every pixel has exactly one. Works on any number of channels and keeps
- * a per-pixel heavy-share map alongside.
+ * averaged; in exact mode every pixel has exactly one. Works on any number of channels (0: only
+ * the class map) and keeps a per-pixel heavy-share map alongside.
  */
 public final class Stitcher {
   private final int channels;

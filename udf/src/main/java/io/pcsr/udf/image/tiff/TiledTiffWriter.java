@@ -108,10 +108,15 @@ public final class TiledTiffWriter implements Closeable {
   /** The bytes {@link #writeTile} would append for this tile of this layout. */
   public static byte[] encodeTile(TiffLayout layout, int tileRow, int tileCol, Samples tile) {
     checkShape(layout, tileRow, tileCol, tile);
-    ByteBuffer b = new TileEncoder(layout).encode(tile);
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
+    TileEncoder encoder = new TileEncoder(layout);
+    try {
+      ByteBuffer b = encoder.encode(tile);
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } finally {
+      encoder.release(); // the Deflater's native memory, now rather than at garbage collection
+    }
   }
 
   private void checkOpen() {
