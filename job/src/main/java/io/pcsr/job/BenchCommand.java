@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin PrecisionOption precisionOption;
 
   record Row(String name, double seconds, double paperFlops, double executedFlops, double heavy,
-      double psnr, PrecisionDelta delta) {}
+      double psnr, PrecisionDelta delta, SrResult.StageNanos stages) {}
 
   /** A setting's run, at the benchmarked precision or at float32 for the comparison. */
   interface Setting {
@@ -95,16 +95,16 @@ public final class BenchCommand implements Callable<Integer> {
         ai.djl.engine.Engine.getInstance().defaultDevice(), precision.label(),
         up.engine().chunkLrPixels());
     up.upscale(lr, new RoutingPolicy.KRule(0), true); // warm-up: JIT, allocator, oneDNN kernels
-    List<Row> rows = new ArrayList<>();
-    rows.add(time("all-heavy (k=-25)", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.KRule(-25), false)));
-    rows.add(time("k=0 refine", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.KRule(0), true)));
-    rows.add(time("adaptive (ADM)", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.Adaptive(), false)));
-    rows.add(time("heavy-share 25%", hr, up, f32, u -> u.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false)));
+    java.util.Map<String, Setting> settings = new java.util.LinkedHashMap<>();
+    settings.put("all-heavy (k=-25)", u -> u.upscale(lr, new RoutingPolicy.KRule(-25), false));
+    settings.put("k=0 refine", u -> u.upscale(lr, new RoutingPolicy.KRule(0), true));
+    settings.put("adaptive (ADM)", u -> u.upscale(lr, new RoutingPolicy.Adaptive(), false));
+    settings.put("heavy-share 25%", u -> u.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false));
     if (original != null) {
       OriginalUpscaler base = new OriginalUpscaler(ModelCache.original(original));
-      rows.add(time("original " + original.getFileName() + " (f32)", hr, null, null,
-          u -> base.upscale(lr)));
+      settings.put("original " + original.getFileName() + " (f32)", u -> base.upscale(lr));
     }
+    List<Row> rows = timeInRounds(settings, hr, up, f32);
     Row ref = rows.get(0);
     System.out.printf("%n%-26s %8s %9s %10s %11s %10s %8s%n", "setting", "seconds", "time/all",
         "FLOPs/all", "exec/all", "heavy", "PSNR");
@@ -135,23 +135,52 @@ public final class BenchCommand implements Callable<Integer> {
     MachineLimits limits = MachineLimits.measure();
     System.out.printf("machine limit, same threads: libtorch GEMM %.1f GFLOP/s, 3x3 conv 52->52 "
         + "(channels-last, %dx%d) %.1f GFLOP/s%n", limits.gemm(), lr.width(), lr.height(), limits.conv());
+    printHeavyPath(up, lr, ref, limits);
     return 0;
   }
 
-  /** Best of {@code repeat} runs on {@code up}; with a float32 twin, also the precision delta. */
-  private Row time(String name, FloatImage hr, Upscaler up, Upscaler float32, Setting setting) {
-    SrResult best = null;
-    for (int i = 0; i < Math.max(1, repeat); i++) {
-      SrResult r = setting.run(up);
-      if (best == null || r.nanos() < best.nanos()) {
-        best = r;
+  /**
+   * The heavy upsampler's own rate: the upsampling stage of the all-heavy run (first-layer
+   * projection, row gathers, the MLP, the bilinear residual and the scatter into the image)
+   * against its executed multiply-adds, next to the GEMM rate of the same threads.
+   */
+  private void printHeavyPath(Upscaler up, FloatImage lr, Row allHeavy, MachineLimits limits) {
+    io.pcsr.udf.model.PixelMlp heavy = up.engine().model().heavy();
+    double lrPixels = (double) lr.width() * lr.height();
+    double flops = lrPixels * heavy.executedFlopsPerLrPixel()
+        + lrPixels * scale * scale * heavy.executedFlopsPerHrPixel();
+    double seconds = allHeavy.stages().upsampling() / 1e9;
+    double rate = flops / seconds / 1e9;
+    System.out.printf("heavy path (all-heavy upsampling stage): %.1f GFLOP in %.3f s = %.1f "
+        + "GFLOP/s, %.0f%% of the GEMM rate%n", flops / 1e9, seconds, rate, 100 * rate / limits.gemm());
+  }
+
+  /**
+   * Best of {@code repeat} runs per setting, the settings taking turns round by round, so that
+   * a slow spell of a shared machine hits every setting alike instead of one; with a float32
+   * twin, also each setting's precision delta.
+   */
+  private List<Row> timeInRounds(java.util.Map<String, Setting> settings, FloatImage hr,
+      Upscaler up, Upscaler float32) {
+    java.util.Map<String, SrResult> best = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < Math.max(1, repeat); round++) {
+      for (var e : settings.entrySet()) {
+        SrResult r = e.getValue().run(up);
+        best.merge(e.getKey(), r, (a, b) -> b.nanos() < a.nanos() ? b : a);
       }
     }
-    double psnr = ImageMetrics.psnr(best.image(), hr, scale);
-    System.out.printf("  %-26s %.3f s   (%s)%n", name, best.nanos() / 1e9, best.stageNanos());
-    PrecisionDelta delta = float32 == null ? null
-        : PrecisionDelta.of(best, setting.run(float32), hr, scale);
-    return new Row(name, best.nanos() / 1e9, best.flops().paper(), best.flops().executed(),
-        best.heavyFraction(), psnr, delta);
+    List<Row> rows = new ArrayList<>();
+    for (var e : best.entrySet()) {
+      SrResult b = e.getValue();
+      String name = e.getKey();
+      double psnr = ImageMetrics.psnr(b.image(), hr, scale);
+      System.out.printf("  %-26s %.3f s   (%s)%n", name, b.nanos() / 1e9, b.stageNanos());
+      boolean pcsr = !name.startsWith("original");
+      PrecisionDelta delta = float32 == null || !pcsr ? null
+          : PrecisionDelta.of(b, settings.get(name).run(float32), hr, scale);
+      rows.add(new Row(name, b.nanos() / 1e9, b.flops().paper(), b.flops().executed(),
+          b.heavyFraction(), psnr, delta, b.stageNanos()));
+    }
+    return rows;
   }
 }

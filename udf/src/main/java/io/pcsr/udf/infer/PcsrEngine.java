@@ -31,17 +31,27 @@ import io.pcsr.udf.model.PixelMlp;
  */
 public final class PcsrEngine implements AutoCloseable {
   /**
-   * LR pixels per chunk on a CPU: s^2 x this many HR rows pass through an MLP at a time. 128
-   * (2048 HR rows at x4, 600 KB per 75-wide activation) keeps a layer's input and output in a
-   * 2 MB L2 cache. Measured on the demo image, one thread, CARN-PCSR all-heavy upsampling:
-   * 836-848 ms at 128, 899 at 256, 920 at 512, 1111 at 1024, 932 at 64; 65536 was 4x slower.
+   * LR pixels per chunk on a CPU: s^2 x this many HR rows go through the classifier and the
+   * light upsampler at a time (their activations are narrow: 16384 x 21 floats fit in L2),
+   * while heavy rows go in blocks of {@link #HEAVY_BLOCK_ROWS_CPU}. Measured on the demo image,
+   * one thread, CARN-PCSR: all-heavy upsampling 791 ms with 1024 and 2048-row heavy blocks,
+   * 826 with 512, 929 with 128, 1111 with 1024 and the whole chunk as one heavy batch.
    */
-  public static final int CHUNK_LR_PIXELS_DEFAULT = 128;
+  public static final int CHUNK_LR_PIXELS_DEFAULT = 1024;
+
+  /** Heavy rows per MLP call (see {@link #heavyBlockRows}). */
+  private static final int HEAVY_BLOCK_ROWS_CPU = 2048;
 
   private final PcsrModel model;
   private final int scale;
   private final int chunkLrPixels;
   private final NDManager manager;
+  /**
+   * Gathered heavy rows go through the MLP in blocks of at most this many, so that a 75-wide
+   * activation (600 KB at 2048 rows) stays in L2 whatever the chunk; on a GPU, where the
+   * chunk is sized to fill the device, the whole chunk is one block.
+   */
+  private final int heavyBlockRows;
   private final NDArray classifierBias;
   private final NDArray lightBias;
   private final NDArray heavyBias;
@@ -63,6 +73,7 @@ public final class PcsrEngine implements AutoCloseable {
     this.scale = scale;
     this.chunkLrPixels = chunkLrPixels;
     this.manager = NDManager.newBaseManager();
+    this.heavyBlockRows = manager.getDevice().isGpu() ? Integer.MAX_VALUE : HEAVY_BLOCK_ROWS_CPU;
     this.classifierBias = offsetBias(model.classifier());
     this.lightBias = offsetBias(model.light());
     this.heavyBias = offsetBias(model.heavy());
@@ -172,11 +183,11 @@ public final class PcsrEngine implements AutoCloseable {
           z.attach(chunk);
           NDArray pre = z.expandDims(0).add(bias); // (s2, k, H1)
           pre.attach(chunk);
-          NDArray logits = cls.finish(pre);
-          logits.attach(chunk);
-          NDArray wide = logits.toType(DataType.FLOAT32, false); // routing sees float32
+          NDArray differences = cls.finish(pre); // (l0 - l1, l1 - l0)
+          differences.attach(chunk);
+          NDArray wide = differences.toType(DataType.FLOAT32, false); // routing sees float32
           wide.attach(chunk);
-          NDArray prob = wide.softmax(2);
+          NDArray prob = ai.djl.nn.Activation.sigmoid(wide); // = softmax of the logits
           prob.attach(chunk);
           scatterProbabilities(prob.toFloatArray(), p0, p1, region, pLight, pHeavy);
         }
@@ -288,21 +299,32 @@ public final class PcsrEngine implements AutoCloseable {
     z.attach(chunk);
     NDArray lrIndex = chunk.create(path.lrIndex());
     NDArray offsetIndex = chunk.create(path.offsetIndex());
-    NDArray pre = rowsAt(z, lrIndex);
-    pre.attach(chunk);
-    NDArray bias = rowsAt(offsetBias, offsetIndex);
-    bias.attach(chunk);
-    pre.addi(bias);
-    NDArray rgb = mlp.finish(pre);
-    rgb.attach(chunk);
-    float[] v = hostFloats(rgb);
     int[] target = path.hrIndex();
     int plane = hrH * hrW;
-    for (int i = 0; i < target.length; i++) {
-      int at = target[i];
-      out[at] += v[3 * i];
-      out[plane + at] += v[3 * i + 1];
-      out[2 * plane + at] += v[3 * i + 2];
+    int rowsPerBlock = heavyBlockRows;
+    for (int r0 = 0; r0 < target.length; r0 += rowsPerBlock) {
+      int r1 = Math.min(target.length, r0 + rowsPerBlock);
+      try (NDManager block = chunk.newSubManager()) {
+        NDArray lrPart = lrIndex.get(new NDIndex("{}:{}", r0, r1));
+        lrPart.attach(block);
+        NDArray offsetPart = offsetIndex.get(new NDIndex("{}:{}", r0, r1));
+        offsetPart.attach(block);
+        NDArray pre = rowsAt(z, lrPart);
+        pre.attach(block);
+        NDArray bias = rowsAt(offsetBias, offsetPart);
+        bias.attach(block);
+        pre.addi(bias);
+        NDArray rgb = mlp.finish(pre);
+        rgb.attach(block);
+        float[] v = hostFloats(rgb);
+        for (int i = r0; i < r1; i++) {
+          int at = target[i];
+          int src = 3 * (i - r0);
+          out[at] += v[src];
+          out[plane + at] += v[src + 1];
+          out[2 * plane + at] += v[src + 2];
+        }
+      }
     }
   }
 

@@ -60,9 +60,9 @@ public final class PcsrModel implements AutoCloseable {
       Weights w = new Weights(ckpt, manager, source, precision);
       Backbone backbone = Backbones.create(name, enc.child("args"), w.at("encoder"));
       int c = backbone.channels();
-      PixelMlp heavy = new PixelMlp(w.at("heavy_sampler.imnet"), c, hidden(args, "heavy_sampler_spec"), 3);
-      PixelMlp light = new PixelMlp(w.at("light_sampler.imnet"), c, hidden(args, "light_sampler_spec"), 3);
-      PixelMlp cls = new PixelMlp(w.at("classifier.imnet"), c, hidden(args, "classifier_spec"), 2);
+      PixelMlp heavy = PixelMlp.upsampler(w.at("heavy_sampler.imnet"), c, hidden(args, "heavy_sampler_spec"));
+      PixelMlp light = PixelMlp.upsampler(w.at("light_sampler.imnet"), c, hidden(args, "light_sampler_spec"));
+      PixelMlp cls = PixelMlp.classifier(w.at("classifier.imnet"), c, hidden(args, "classifier_spec"));
       if (!w.unusedKeys().isEmpty()) {
         throw new IllegalArgumentException("checkpoint " + source + " has tensors its declared "
             + "architecture does not use: " + w.unusedKeys());

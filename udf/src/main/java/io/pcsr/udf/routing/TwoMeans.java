@@ -62,12 +62,11 @@ public final class TwoMeans {
         for (float p : part) {
           float v = (p - min) / range;
           float vsq = v * v;
-          if (2f * v * c1 - vsq - c1sq > 2f * v * c0 - vsq - c0sq) {
-            s1 += v;
-          } else {
-            s0 += v;
-            n0++;
-          }
+          // branch-free: near the boundary the branch mispredicts about every other pixel
+          boolean inOne = 2f * v * c1 - vsq - c1sq > 2f * v * c0 - vsq - c0sq;
+          s1 += inOne ? v : 0.0;
+          s0 += inOne ? 0.0 : v;
+          n0 += inOne ? 0 : 1;
         }
       }
       long n1 = n - n0;
