@@ -76,6 +76,9 @@ public final class JobBenchCommand implements Callable<Integer> {
     long mp = 0;
     PcsrJob.Outcome o = null;
     List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<long[]> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Map<Integer, Long> jobStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    long[] jobStartMs = new long[1];
     for (int round = 0; round < Math.max(1, rounds); round++) {
     mp = 0;
     if (!skipBare) {
@@ -111,7 +114,20 @@ public final class JobBenchCommand implements Callable<Integer> {
     Path out = output != null ? output : Files.createTempDirectory("pcsr-bench-job");
     SparkSession spark = Sessions.create("pcsr-bench", "local[" + slots + "]", Map.of());
     stages.clear();
+    jobs.clear();
+    jobStarts.clear();
     spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+      @Override public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+        jobStarts.put(e.jobId(), e.time());
+      }
+
+      @Override public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+        Long start = jobStarts.get(e.jobId());
+        if (start != null) {
+          jobs.add(new long[] {e.jobId(), start, e.time()});
+        }
+      }
+
       @Override public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
         var info = e.stageInfo();
         long wall = (long) info.completionTime().get() - (long) info.submissionTime().get();
@@ -130,6 +146,7 @@ public final class JobBenchCommand implements Callable<Integer> {
       conf.put(PcsrConf.STATS_PIXELS, "lr");
       JobConfig cfg = JobConfig.resolve(input.toString(), out.toString(), conf, k -> null);
       long t0 = System.nanoTime();
+      jobStartMs[0] = System.currentTimeMillis();
       o = new PcsrJob(spark, cfg).run();
       job = Math.min(job, (System.nanoTime() - t0) / 1e9);
     } finally {
@@ -153,6 +170,17 @@ public final class JobBenchCommand implements Callable<Integer> {
     System.out.println(o.reconciliation());
     System.out.println("Spark stages:");
     stages.forEach(System.out::println);
+    // the gaps between jobs are driver time: planning, listing, commits, collects
+    System.out.println("Spark jobs (seconds from the job's start; gaps are driver work):");
+    long busy = 0;
+    long covered = jobStartMs[0];
+    for (long[] j : jobs.stream().sorted(java.util.Comparator.comparingLong(j -> j[1])).toList()) {
+      System.out.printf("  job %3d  %7.2f .. %7.2f s%n", j[0], (j[1] - jobStartMs[0]) / 1e3,
+          (j[2] - jobStartMs[0]) / 1e3);
+      busy += Math.max(0, j[2] - Math.max(j[1], covered));
+      covered = Math.max(covered, j[2]);
+    }
+    System.out.printf("  time with a Spark job running: %.2f s of %.2f s%n", busy / 1e3, job);
     return 0;
   }
 

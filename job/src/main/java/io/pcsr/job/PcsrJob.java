@@ -155,27 +155,47 @@ public final class PcsrJob {
             Encoders.STRING())
         .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming),
             Encoders.row(ImageAssembler.OUTPUT));
-    List<Row> images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
-    Dataset<Row> imagesDf = spark.createDataFrame(images, imagesSchema());
-    imagesDf.write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
-
-    results.select(lit(runId).as("run_id"), col("image_id"), col("tile_index"),
-            col("core.y").as("y"), col("core.x").as("x"), col("core.height").as("height"),
-            col("core.width").as("width"), col("input.height").as("input_height"),
-            col("input.width").as("input_width"), col("hr_pixels").as("pixels"),
-            col("heavy_pixels"), col("flops"), col("flops_paper"), col("backbone_ms"),
-            col("classifier_ms"), col("routing_ms"), col("upsampling_ms"), col("executor"),
-            col("device"))
-        .write().mode(SaveMode.Append).partitionBy("run_id").parquet(OutputPaths.stats(output, "tiles"));
-
-    if (!"none".equals(cfg.pixelStats())) {
-      // rows come out tile by tile in row-major order, which already suits Parquet's encodings
-      PixelStats.table(results, runId, cfg.pixelStats(), cost, cfg.scale())
-          .write().mode(SaveMode.Append).partitionBy("run_id")
-          .parquet(OutputPaths.stats(output, "pixels"));
+    // The stats tables need only the cached tile results, so they are written by jobs of their
+    // own while the images are assembled: the two slots of a small run no longer idle through
+    // each job's planning, commit and last straggling task in turn. Their tasks reach the tile
+    // results through the cache (a partition being computed is waited for, not recomputed).
+    Dataset<Row> tileRows = results.select(lit(runId).as("run_id"), col("image_id"),
+        col("tile_index"), col("core.y").as("y"), col("core.x").as("x"),
+        col("core.height").as("height"), col("core.width").as("width"),
+        col("input.height").as("input_height"), col("input.width").as("input_width"),
+        col("hr_pixels").as("pixels"), col("heavy_pixels"), col("flops"), col("flops_paper"),
+        col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
+        col("executor"), col("device"));
+    List<Row> images;
+    List<Row> decodeErrorRows;
+    java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(3,
+        r -> {
+          Thread t = new Thread(r, "pcsr-stats-writer");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+      writes.add(writers.submit(() -> tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
+          .parquet(OutputPaths.stats(output, "tiles"))));
+      if (!"none".equals(cfg.pixelStats())) {
+        // rows come out tile by tile in row-major order, which already suits Parquet's encodings
+        writes.add(writers.submit(() -> PixelStats.table(results, runId, cfg.pixelStats(), cost,
+            cfg.scale()).write().mode(SaveMode.Append).partitionBy("run_id")
+            .parquet(OutputPaths.stats(output, "pixels"))));
+      }
+      java.util.concurrent.Future<List<Row>> decodeErrorsCollected =
+          writers.submit(() -> decodeErrors.collectAsList());
+      images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
+      spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
+          .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
+      for (java.util.concurrent.Future<?> w : writes) {
+        await(w);
+      }
+      decodeErrorRows = await(decodeErrorsCollected);
+    } finally {
+      writers.shutdownNow();
     }
-
-    List<Row> decodeErrorRows = decodeErrors.collectAsList();
     List<Row> errorRows = new ArrayList<>(decodeErrorRows);
     for (Row im : images) {
       if (!"ok".equals(im.getAs("status"))) {
@@ -195,6 +215,25 @@ public final class PcsrJob {
         outcome.listed() == ok + errorRows.size() + skipped ? "ok" : "mismatch");
     markSuccess(output, hconf);
     return outcome;
+  }
+
+  /** The result of a driver-side action run on another thread, its failure rethrown here. */
+  private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing the statistics tables", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    }
   }
 
   /** One row per run: the reconciliation and what the run was asked to do. */

@@ -110,19 +110,22 @@ public final class PixelStats {
     LayerCost light = cost.pixel(false).plus(backbonePerHr);
     LayerCost heavy = cost.pixel(true).plus(backbonePerHr);
     int pixels = full ? 1 : s2;
-    Column h = col("v.heavy");
+    Column h = col("heavy");
     Column lightCount = lit(pixels).minus(h);
+    Column pos = col("pos");
+    Column width = col("width");
+    // posexplode of one array, the other read by position: zipping both into structs first
+    // cost an object per pixel
     return results.filter(col("error").isNull())
         .map(new ToArrays(full), Encoders.bean(TileArrays.class))
-        .select(col("imageId"), col("x0"), col("y0"), col("width"),
-            posexplode(functions.arrays_zip(col("heavy"), col("pHeavy"))).as(
-                new String[] {"pos", "v"}))
+        .select(col("imageId"), col("x0"), col("y0"), width, col("pHeavy"),
+            posexplode(col("heavy")).as(new String[] {"pos", "heavy"}))
         .select(lit(runId).as("run_id"), col("imageId").as("image_id"),
             lit(full ? "hr" : "lr").as("level"),
-            col("x0").plus(col("pos").mod(col("width"))).cast(DataTypes.IntegerType).as("x"),
-            col("y0").plus(functions.floor(col("pos").divide(col("width"))))
-                .cast(DataTypes.IntegerType).as("y"),
-            lit(pixels).as("pixels"), h.as("heavy"), col("v.pHeavy").as("p_heavy"),
+            col("x0").plus(pos.mod(width)).as("x"),
+            col("y0").plus(functions.expr("pos div width").cast(DataTypes.IntegerType)).as("y"),
+            lit(pixels).as("pixels"), h.as("heavy"),
+            functions.element_at(col("pHeavy"), pos.plus(1)).as("p_heavy"),
             h.multiply(heavy.executed()).plus(lightCount.multiply(light.executed()))
                 .cast(DataTypes.FloatType).as("flops"),
             h.multiply(heavy.paper()).plus(lightCount.multiply(light.paper()))
