@@ -51,7 +51,7 @@ public final class BenchCommand implements Callable<Integer> {
   Integer threads;
 
   @Option(names = "--chunk", paramLabel = "LR_PIXELS|auto", defaultValue = "auto",
-      description = "LR pixels per MLP batch; auto (default): 128 on a CPU, sized from free "
+      description = "LR pixels per MLP batch; auto (default): 1024 on a CPU, sized from free "
           + "memory on a GPU.")
   String chunk;
 
