@@ -150,10 +150,14 @@ public final class PcsrJob {
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
+    // one task per image up to twice the parallelism: a number given to repartition is kept as
+    // it is by adaptive execution, which would merge small images' shuffle blocks into a few
+    // tasks although each image costs a PNG encoding
     Dataset<Row> assembled = results
-        .groupByKey((org.apache.spark.api.java.function.MapFunction<Row, String>) r -> r.getString(0),
-            Encoders.STRING())
-        .mapGroups(new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming),
+        .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
+        .sortWithinPartitions("image_id", "tile_index")
+        .mapPartitions(new SortedGroups(0,
+                new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming)),
             Encoders.row(ImageAssembler.OUTPUT));
     // The stats tables need only the cached tile results, so they are written by jobs of their
     // own while the images are assembled: the two slots of a small run no longer idle through

@@ -115,6 +115,9 @@ public final class ImageCodec {
       throw new IllegalArgumentException("sample count " + planar.length + " != " + channels + "x"
           + height + "x" + width);
     }
+    if (format == ImageFormat.PNG) {
+      return PngEncoder.encodePlanar8(planar, channels, height, width);
+    }
     return encode(BufferedImages.fromBytes(planar, channels, height, width), format);
   }
 
@@ -155,6 +158,12 @@ public final class ImageCodec {
   }
 
   private static byte[] encode(BufferedImage image, ImageFormat format) throws IOException {
+    if (format == ImageFormat.PNG) {
+      byte[] png = PngEncoder.encodeOrNull(image);
+      if (png != null) {
+        return png;
+      }
+    }
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
     if (!writers.hasNext()) {
       throw new IOException("no ImageIO writer for " + format + " on the class path");

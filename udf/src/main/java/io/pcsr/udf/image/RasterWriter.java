@@ -31,6 +31,9 @@ public final class RasterWriter {
       throw new IllegalArgumentException(format + " cannot hold " + layout.code() + " "
           + type.code() + " samples; write TIFF");
     }
+    if (format == ImageFormat.PNG) {
+      return PngEncoder.encode(samples, layout);
+    }
     if (type == SampleType.UINT8 && !layout.hasAlpha()) {
       // the fast path the reduce stage of large jobs uses (no per-band int copies)
       return ImageCodec.encodeBytes((byte[]) samples.data(), samples.bands(), samples.height(),
