@@ -57,6 +57,11 @@ public final class JobBenchCommand implements Callable<Integer> {
   @Option(names = "--output", description = "Job output (default: a temp folder).")
   Path output;
 
+  @Option(names = "--pixel-stats", defaultValue = "lr",
+      description = "The job's pixels table: lr (default), full or none; none shows what the "
+          + "table costs.")
+  String pixelStats;
+
   @Option(names = "--rounds", defaultValue = "1",
       description = "Alternate bare engine and job this many times; the fastest of each counts "
           + "(on a shared machine, alternating keeps both under the same load).")
@@ -143,7 +148,7 @@ public final class JobBenchCommand implements Callable<Integer> {
       conf.put(PcsrConf.TILE_SIZE, Integer.toString(tileSize));
       conf.put(PcsrConf.TORCH_THREADS, "1");
       conf.put(PcsrConf.OVERWRITE, "true");
-      conf.put(PcsrConf.STATS_PIXELS, "lr");
+      conf.put(PcsrConf.STATS_PIXELS, pixelStats);
       JobConfig cfg = JobConfig.resolve(input.toString(), out.toString(), conf, k -> null);
       long t0 = System.nanoTime();
       jobStartMs[0] = System.currentTimeMillis();
