@@ -61,6 +61,47 @@ class RoutingTest {
   }
 
   @Test
+  void rowByRowRefinementIsBitIdenticalToTheDirect3x3Mean() {
+    java.util.Random r = new java.util.Random(11);
+    int h = 37;
+    int w = 53;
+    float[] img = new float[3 * h * w];
+    for (int i = 0; i < img.length; i++) {
+      img[i] = r.nextFloat() * 2 - 0.5f;
+    }
+    byte[] heavy = new byte[h * w];
+    for (int i = 0; i < heavy.length; i++) {
+      heavy[i] = (byte) (r.nextInt(5) == 0 ? 1 : 0);
+    }
+    float[] expected = img.clone();
+    int plane = h * w;
+    for (int y = 1; y < h - 1; y++) {
+      for (int x = 1; x < w - 1; x++) {
+        int at = y * w + x;
+        boolean near = false;
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            near |= heavy[at + dy * w + dx] != 0;
+          }
+        }
+        if (heavy[at] != 0 || !near) {
+          continue;
+        }
+        for (int c = 0; c < 3; c++) {
+          int o = c * plane + at;
+          float sum = 0f;
+          for (int dy = -w; dy <= w; dy += w) {
+            sum += img[o + dy - 1] + img[o + dy] + img[o + dy + 1]; // unrefined values
+          }
+          expected[o] = sum / 9f;
+        }
+      }
+    }
+    Refinement.apply(img, heavy, h, w);
+    assertArrayEquals(expected, img);
+  }
+
+  @Test
   void parsesPolicies() {
     assertEquals(new RoutingPolicy.KRule(0.5), RoutingPolicy.parse("k=0.5"));
     assertEquals(new RoutingPolicy.Adaptive(), RoutingPolicy.parse("adaptive"));
