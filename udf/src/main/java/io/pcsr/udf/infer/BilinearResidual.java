@@ -25,21 +25,34 @@ final class BilinearResidual {
     float[] src = lr.data();
     int lw = lr.width();
     int lplane = lr.height() * lw;
+    float[] wx0 = new float[hrW];
+    for (int i = 0; i < hrW; i++) {
+      wx0[i] = 1f - wx[i];
+    }
+    // Separable: each LR row the region touches is interpolated along x once (each was redone
+    // for every HR row that reads it, s times over, with four gathers per output pixel); the
+    // HR rows then blend two of those rows. Same products and sums, so the same floats.
+    int rowLo = y0[0];
+    int rows = y1[hrH - 1] - rowLo + 1;
+    float[] along = new float[rows * hrW];
     for (int c = 0; c < 3; c++) {
       int base = c * lplane;
+      for (int r = 0; r < rows; r++) {
+        int from = base + (rowLo + r) * lw;
+        int to = r * hrW;
+        for (int i = 0; i < hrW; i++) {
+          along[to + i] = wx0[i] * src[from + x0[i]] + wx[i] * src[from + x1[i]];
+        }
+      }
       int obase = c * hrH * hrW;
       for (int j = 0; j < hrH; j++) {
-        int r0 = base + y0[j] * lw;
-        int r1 = base + y1[j] * lw;
+        int top = (y0[j] - rowLo) * hrW;
+        int bottom = (y1[j] - rowLo) * hrW;
         float b = wy[j];
         float a = 1f - b;
         int orow = obase + j * hrW;
         for (int i = 0; i < hrW; i++) {
-          float d = wx[i];
-          float e = 1f - d;
-          float top = e * src[r0 + x0[i]] + d * src[r0 + x1[i]];
-          float bottom = e * src[r1 + x0[i]] + d * src[r1 + x1[i]];
-          out[orow + i] = a * top + b * bottom;
+          out[orow + i] = a * along[top + i] + b * along[bottom + i];
         }
       }
     }
