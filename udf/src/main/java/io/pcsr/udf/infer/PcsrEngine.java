@@ -200,16 +200,14 @@ public final class PcsrEngine implements AutoCloseable {
       float[] pLight, float[] pHeavy) {
     int k = p1 - p0;
     int hrWidth = region.width() * scale;
+    int[] corner = hrCorners(p0, p1, region.width(), hrWidth);
     for (int t = 0; t < scale * scale; t++) {
-      int ty = t / scale;
-      int tx = t % scale;
+      int offset = (t / scale) * hrWidth + t % scale;
       for (int q = 0; q < k; q++) {
-        int p = p0 + q;
-        int y = (p / region.width()) * scale + ty;
-        int x = (p % region.width()) * scale + tx;
+        int at = corner[q] + offset;
         int src = (t * k + q) * 2;
-        pLight[y * hrWidth + x] = prob[src];
-        pHeavy[y * hrWidth + x] = prob[src + 1];
+        pLight[at] = prob[src];
+        pHeavy[at] = prob[src + 1];
       }
     }
   }
@@ -273,12 +271,11 @@ public final class PcsrEngine implements AutoCloseable {
     float[] v = hostFloats(rgb); // (s2, k, 3) offset-major
     int k = p1 - p0;
     int plane = hrH * hrW;
+    int[] corner = hrCorners(p0, p1, regionWidth, hrW);
     for (int t = 0; t < s2; t++) {
-      int ty = t / scale;
-      int tx = t % scale;
+      int offset = (t / scale) * hrW + t % scale;
       for (int q = 0; q < k; q++) {
-        int p = p0 + q;
-        int at = ((p / regionWidth) * scale + ty) * hrW + (p % regionWidth) * scale + tx;
+        int at = corner[q] + offset;
         if (flags[at] == 0) {
           int src = (t * k + q) * 3;
           out[at] += v[src];
@@ -326,6 +323,24 @@ public final class PcsrEngine implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * HR raster index of the top-left sub-pixel of each LR pixel in [p0, p1): worked out once per
+   * chunk, not once per offset (an integer division and a remainder per HR pixel otherwise).
+   */
+  private int[] hrCorners(int p0, int p1, int regionWidth, int hrWidth) {
+    int[] corner = new int[p1 - p0];
+    int y = p0 / regionWidth;
+    int x = p0 % regionWidth;
+    for (int q = 0; q < corner.length; q++) {
+      corner[q] = y * scale * hrWidth + x * scale;
+      if (++x == regionWidth) {
+        x = 0;
+        y++;
+      }
+    }
+    return corner;
   }
 
   /**
