@@ -121,6 +121,14 @@ public final class BandRoles implements java.io.Serializable {
   public static Samples quantize(float[] normalized, SampleType type, int bands, int height,
       int width) {
     Samples out = Samples.allocate(type, bands, height, width);
+    if (type == SampleType.UINT8) {
+      // the common case, once per output sample of every tile: no per-sample type switches
+      byte[] bytes = (byte[]) out.data();
+      for (int i = 0; i < normalized.length; i++) {
+        bytes[i] = (byte) io.pcsr.udf.image.Quantizer.toUint8(normalized[i]);
+      }
+      return out;
+    }
     for (int i = 0; i < normalized.length; i++) {
       out.setFlat(i, type.quantize(normalized[i]));
     }

@@ -141,9 +141,14 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
         int w = o.tile().core().width();
         int h = o.tile().core().height();
         float[] mean = new float[h * w];
+        float[] p = o.pHeavy();
         for (int y = 0; y < h * s; y++) {
-          for (int x = 0; x < w * s; x++) {
-            mean[(y / s) * w + x / s] += o.pHeavy()[y * w * s + x];
+          int row = (y / s) * w;
+          int from = y * w * s;
+          for (int lx = 0; lx < w; lx++) {
+            for (int k = 0; k < s; k++) { // same order as x = 0..w*s-1, without a division each
+              mean[row + lx] += p[from + lx * s + k];
+            }
           }
         }
         for (int i = 0; i < mean.length; i++) {
