@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -172,14 +176,14 @@ public final class PcsrJob {
         col("executor"), col("device"));
     List<Row> images;
     List<Row> decodeErrorRows;
-    java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(3,
+    ExecutorService writers = Executors.newFixedThreadPool(3,
         r -> {
           Thread t = new Thread(r, "pcsr-stats-writer");
           t.setDaemon(true);
           return t;
         });
     try {
-      List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+      List<Future<?>> writes = new ArrayList<>();
       writes.add(writers.submit(() -> tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
           .parquet(OutputPaths.stats(output, "tiles"))));
       if (!"none".equals(cfg.pixelStats())) {
@@ -188,12 +192,12 @@ public final class PcsrJob {
             cfg.scale()).write().mode(SaveMode.Append).partitionBy("run_id")
             .parquet(OutputPaths.stats(output, "pixels"))));
       }
-      java.util.concurrent.Future<List<Row>> decodeErrorsCollected =
+      Future<List<Row>> decodeErrorsCollected =
           writers.submit(() -> decodeErrors.collectAsList());
       images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
       spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
           .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
-      for (java.util.concurrent.Future<?> w : writes) {
+      for (Future<?> w : writes) {
         await(w);
       }
       decodeErrorRows = await(decodeErrorsCollected);
@@ -222,13 +226,13 @@ public final class PcsrJob {
   }
 
   /** The result of a driver-side action run on another thread, its failure rethrown here. */
-  private static <T> T await(java.util.concurrent.Future<T> f) throws IOException {
+  private static <T> T await(Future<T> f) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while writing the statistics tables", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
         throw re;
