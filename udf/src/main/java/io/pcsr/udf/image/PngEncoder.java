@@ -64,15 +64,32 @@ public final class PngEncoder {
     ByteArrayOutputStream out = new ByteArrayOutputStream(h * w * bands * bits / 16 + 1024);
     PngWriter png = writer(out, info);
     int plane = w * h;
-    int[] row = new int[w * bands];
-    for (int y = 0; y < h; y++) {
-      for (int b = 0; b < bands; b++) {
-        int from = b * plane + y * w;
-        for (int x = 0; x < w; x++) {
-          row[x * bands + b] = (int) samples.getFlat(from + x);
+    // typed loops: a per-sample getFlat (a switch on the type each time) took a third of the
+    // reduce stage's encoding time
+    if (bits == 8) {
+      byte[] data = (byte[]) samples.data();
+      byte[] row = new byte[w * bands];
+      for (int y = 0; y < h; y++) {
+        for (int b = 0; b < bands; b++) {
+          int from = b * plane + y * w;
+          for (int x = 0; x < w; x++) {
+            row[x * bands + b] = data[from + x];
+          }
         }
+        png.writeRow(new ImageLineByte(info, row));
       }
-      png.writeRow(new ImageLineInt(info, row));
+    } else {
+      short[] data = (short[]) samples.data();
+      int[] row = new int[w * bands];
+      for (int y = 0; y < h; y++) {
+        for (int b = 0; b < bands; b++) {
+          int from = b * plane + y * w;
+          for (int x = 0; x < w; x++) {
+            row[x * bands + b] = data[from + x] & 0xffff;
+          }
+        }
+        png.writeRow(new ImageLineInt(info, row));
+      }
     }
     png.end();
     return out.toByteArray();
