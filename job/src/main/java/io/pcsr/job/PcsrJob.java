@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
+import io.pcsr.udf.concurrent.Futures;
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.image.tiff.TiffStreaming;
 import io.pcsr.udf.model.OriginalModel;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -198,9 +198,9 @@ public final class PcsrJob {
       spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
           .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
       for (Future<?> w : writes) {
-        await(w);
+        Futures.await(w, "writing a statistics table");
       }
-      decodeErrorRows = await(decodeErrorsCollected);
+      decodeErrorRows = Futures.await(decodeErrorsCollected, "collecting the decode errors");
     } finally {
       writers.shutdownNow();
     }
@@ -223,25 +223,6 @@ public final class PcsrJob {
         outcome.listed() == ok + errorRows.size() + skipped ? "ok" : "mismatch");
     markSuccess(output, hconf);
     return outcome;
-  }
-
-  /** The result of a driver-side action run on another thread, its failure rethrown here. */
-  private static <T> T await(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing the statistics tables", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
-    }
   }
 
   /** One row per run: the reconciliation and what the run was asked to do. */

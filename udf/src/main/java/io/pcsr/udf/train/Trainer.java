@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -290,17 +289,7 @@ public final class Trainer {
   }
 
   private static Batch take(Future<Batch> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while preparing a batch", e);
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException("preparing a batch failed: " + c, c);
-    }
+    return io.pcsr.udf.concurrent.Futures.await(f, "preparing a batch");
   }
+
 }
