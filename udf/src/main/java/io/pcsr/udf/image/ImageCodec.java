@@ -115,9 +115,6 @@ public final class ImageCodec {
       throw new IllegalArgumentException("sample count " + planar.length + " != " + channels + "x"
           + height + "x" + width);
     }
-    if (format == ImageFormat.PNG) {
-      return PngEncoder.encodePlanar8(planar, channels, height, width);
-    }
     return encode(BufferedImages.fromBytes(planar, channels, height, width), format);
   }
 
@@ -150,11 +147,6 @@ public final class ImageCodec {
       ints[i] = values[i] & 0xff;
     }
     writeGray8(ints, height, width, path);
-  }
-
-  /** Any BufferedImage in the given format, with this codec's compression settings. */
-  static byte[] encodeImage(BufferedImage image, ImageFormat format) throws IOException {
-    return encode(image, format);
   }
 
   private static byte[] encode(BufferedImage image, ImageFormat format) throws IOException {

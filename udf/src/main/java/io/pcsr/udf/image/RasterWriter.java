@@ -1,11 +1,5 @@
 package io.pcsr.udf.image;
 
-import java.awt.Transparency;
-import java.awt.color.ColorSpace;
-import java.awt.image.BufferedImage;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.WritableRaster;
 import java.io.IOException;
 
 /**
@@ -34,34 +28,8 @@ public final class RasterWriter {
     if (format == ImageFormat.PNG) {
       return PngEncoder.encode(samples, layout);
     }
-    if (type == SampleType.UINT8 && !layout.hasAlpha()) {
-      // the fast path the reduce stage of large jobs uses (no per-band int copies)
-      return ImageCodec.encodeBytes((byte[]) samples.data(), samples.bands(), samples.height(),
-          samples.width(), format);
-    }
-    return ImageCodec.encodeImage(toImage(samples, layout), format);
-  }
-
-  /** A band-per-channel image (sRGB or linear gray colour space, as PNG declares them). */
-  static BufferedImage toImage(Samples samples, RasterLayout layout) {
-    boolean gray = layout == RasterLayout.GRAY || layout == RasterLayout.GRAY_ALPHA;
-    int dataType = samples.type() == SampleType.UINT8 ? DataBuffer.TYPE_BYTE
-        : DataBuffer.TYPE_USHORT;
-    ComponentColorModel cm = new ComponentColorModel(
-        ColorSpace.getInstance(gray ? ColorSpace.CS_GRAY : ColorSpace.CS_sRGB), layout.hasAlpha(),
-        false, layout.hasAlpha() ? Transparency.TRANSLUCENT : Transparency.OPAQUE, dataType);
-    int w = samples.width();
-    int h = samples.height();
-    WritableRaster raster = cm.createCompatibleWritableRaster(w, h);
-    int plane = w * h;
-    int[] band = new int[plane];
-    for (int b = 0; b < samples.bands(); b++) {
-      int off = b * plane;
-      for (int i = 0; i < plane; i++) {
-        band[i] = (int) samples.getFlat(off + i);
-      }
-      raster.setSamples(0, 0, w, h, b, band);
-    }
-    return new BufferedImage(cm, raster, false, null);
+    // JPEG: 8-bit gray or RGB, checked above
+    return ImageCodec.encodeBytes((byte[]) samples.data(), samples.bands(), samples.height(),
+        samples.width(), format);
   }
 }
