@@ -19,12 +19,13 @@ import io.pcsr.udf.model.PixelMlp;
  *
  * <p>Pixels are handled in offset-major chunks: for a chunk of LR pixels, the first MLP layer is
  * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
- * heavy and light upsamplers each see one contiguous batch of exactly the rows routed to them,
- * gathered once per chunk, so wall time follows the heavy share.
+ * light upsampler (about a tenth of the heavy one's cost) runs densely over the chunk; the heavy
+ * one sees only the rows routed to it, gathered by an embedding lookup, so wall time follows
+ * the heavy share.
  *
  * <p>Precision: the engine computes in the model's {@link io.pcsr.udf.model.Precision}. The LR
- * input is converted once before the backbone; logits and RGB come back as float32 (softmax
- * included, so routing compares float32 probabilities), and the bilinear residual, refinement
+ * input is converted once before the backbone; class probabilities and RGB come back as
+ * float32 (the classifier's sigmoid included, so routing compares float32 probabilities), and the bilinear residual, refinement
  * and quantisation stay in float32 on the host.
  *
  * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
