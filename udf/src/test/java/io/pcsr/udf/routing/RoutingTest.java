@@ -44,6 +44,58 @@ class RoutingTest {
   }
 
   @Test
+  void twoMeansOverSortedBucketsFindsTheSameClustersAsFullPasses() {
+    java.util.Random r = new java.util.Random(5);
+    for (int trial = 0; trial < 40; trial++) {
+      int n = 1 + r.nextInt(trial < 20 ? 300 : 200_000);
+      float[] a = new float[n / 2];
+      float[] b = new float[n - a.length];
+      for (float[] part : new float[][] {a, b}) {
+        for (int i = 0; i < part.length; i++) {
+          part[i] = switch (trial % 4) {
+            // two clusters, like a classifier's output
+            case 0 -> r.nextInt(5) == 0 ? 0.7f + 0.3f * r.nextFloat() : 0.2f * r.nextFloat();
+            case 1 -> r.nextFloat();
+            // few distinct values: many exact ties at every boundary
+            case 2 -> r.nextInt(7) / 6f;
+            // squeezed into a tiny range, so the band covers everything
+            default -> 0.5f + 1e-6f * r.nextFloat();
+          };
+        }
+      }
+      java.util.List<float[]> parts = java.util.List.of(a, b);
+      RoutingRule.TwoMeansAssignment passes = TwoMeans.fit(parts, 0);
+      RoutingRule.TwoMeansAssignment sorted = TwoMeans.fit(parts, Long.MAX_VALUE);
+      assertEquals(passes, sorted, "trial " + trial + ", " + n + " values");
+      assertArrayEquals(passes.apply(null, a), sorted.apply(null, a));
+    }
+  }
+
+  @Test
+  void radixSelectGivesTheValueASortGives() {
+    java.util.Random r = new java.util.Random(8);
+    for (int trial = 0; trial < 30; trial++) {
+      int n = 1 + r.nextInt(5000);
+      float[] a = new float[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = switch (r.nextInt(4)) {
+          case 0 -> (float) r.nextGaussian() * 100;
+          case 1 -> r.nextBoolean() ? 0f : -0f;
+          case 2 -> r.nextInt(3) - 1;
+          default -> r.nextFloat();
+        };
+      }
+      float[] sorted = a.clone();
+      java.util.Arrays.sort(sorted);
+      float[] first = java.util.Arrays.copyOf(a, n / 3);
+      float[] rest = java.util.Arrays.copyOfRange(a, n / 3, n);
+      int rank = r.nextInt(n);
+      assertEquals(Float.floatToIntBits(sorted[rank]), Float.floatToIntBits(
+          Router.kthSmallest(java.util.List.of(first, rest), rank)), "rank " + rank);
+    }
+  }
+
+  @Test
   void refinementAveragesLightPixelsNextToHeavyOnesButNeverTheBorder() {
     int h = 4;
     int w = 4;
