@@ -62,8 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin PrecisionOption precisionOption;
 
+  /**
+   * @param fastestStages each stage's best over the rounds: the backbone does the same work in
+   *     every setting, so its round-to-round noise would otherwise move the ratios
+   */
   record Row(String name, double seconds, double paperFlops, double executedFlops, double heavy,
-      double psnr, PrecisionDelta delta, SrResult.StageNanos stages) {}
+      double psnr, PrecisionDelta delta, SrResult.StageNanos stages,
+      SrResult.StageNanos fastestStages) {}
 
   /** A setting's run, at the benchmarked precision or at float32 for the comparison. */
   interface Setting {
@@ -106,15 +111,19 @@ public final class BenchCommand implements Callable<Integer> {
     }
     List<Row> rows = timeInRounds(settings, hr, up, f32);
     Row ref = rows.get(0);
-    System.out.printf("%n%-26s %8s %9s %10s %11s %10s %8s%n", "setting", "seconds", "time/all",
-        "FLOPs/all", "exec/all", "heavy", "PSNR");
+    System.out.printf("%n%-26s %8s %9s %11s %10s %11s %10s %8s%n", "setting", "seconds",
+        "time/all", "stages/all", "FLOPs/all", "exec/all", "heavy", "PSNR");
+    double refStages = ref.fastestStages.total();
     for (Row r : rows) {
-      System.out.printf("%-26s %8.3f %9.3f %10.3f %11.3f %9.1f%% %8.3f%n", r.name, r.seconds,
-          r.seconds / ref.seconds, r.paperFlops / ref.paperFlops, r.executedFlops / ref.executedFlops,
-          100 * r.heavy, r.psnr);
+      long stages = r.fastestStages.total();
+      System.out.printf("%-26s %8.3f %9.3f %11s %10.3f %11.3f %9.1f%% %8.3f%n", r.name, r.seconds,
+          r.seconds / ref.seconds, stages == 0 ? "-" : String.format("%.3f", stages / refStages),
+          r.paperFlops / ref.paperFlops, r.executedFlops / ref.executedFlops, 100 * r.heavy,
+          r.psnr);
     }
-    System.out.println("time/all: wall time over all-heavy; FLOPs/all: official-convention FLOPs "
-        + "over all-heavy; exec/all: executed multiply-adds over all-heavy.");
+    System.out.println("time/all: best wall time over all-heavy's; stages/all: the sum of each "
+        + "stage's best time over the rounds, over all-heavy's; FLOPs/all: official-convention "
+        + "FLOPs over all-heavy; exec/all: executed multiply-adds over all-heavy.");
     if (f32 != null) {
       System.out.printf("%n%s vs float32 (same setting, same process):%n", precision.label());
       System.out.printf("  %-26s %12s %14s %14s%n", "setting", "PSNR change", "classes flipped",
@@ -163,10 +172,12 @@ public final class BenchCommand implements Callable<Integer> {
   private List<Row> timeInRounds(java.util.Map<String, Setting> settings, FloatImage hr,
       Upscaler up, Upscaler float32) {
     java.util.Map<String, SrResult> best = new java.util.LinkedHashMap<>();
+    java.util.Map<String, SrResult.StageNanos> fastest = new java.util.HashMap<>();
     for (int round = 0; round < Math.max(1, repeat); round++) {
       for (var e : settings.entrySet()) {
         SrResult r = e.getValue().run(up);
         best.merge(e.getKey(), r, (a, b) -> b.nanos() < a.nanos() ? b : a);
+        fastest.merge(e.getKey(), r.stageNanos(), SrResult.StageNanos::fastest);
       }
     }
     List<Row> rows = new ArrayList<>();
@@ -179,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
       PrecisionDelta delta = float32 == null || !pcsr ? null
           : PrecisionDelta.of(b, settings.get(name).run(float32), hr, scale);
       rows.add(new Row(name, b.nanos() / 1e9, b.flops().paper(), b.flops().executed(),
-          b.heavyFraction(), psnr, delta, b.stageNanos()));
+          b.heavyFraction(), psnr, delta, b.stageNanos(), fastest.get(name)));
     }
     return rows;
   }

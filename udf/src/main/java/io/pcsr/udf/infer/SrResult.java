@@ -29,6 +29,16 @@ public record SrResult(FloatImage image, float[] heavyShare, float[] pHeavy, lon
           upsampling + o.upsampling);
     }
 
+    /** Stage by stage, the faster of the two. */
+    public StageNanos fastest(StageNanos o) {
+      return new StageNanos(Math.min(backbone, o.backbone), Math.min(classifier, o.classifier),
+          Math.min(routing, o.routing), Math.min(upsampling, o.upsampling));
+    }
+
+    public long total() {
+      return backbone + classifier + routing + upsampling;
+    }
+
     @Override public String toString() {
       return String.format("backbone %.0f ms, classifier %.0f ms, routing %.0f ms, upsampling %.0f ms",
           backbone / 1e6, classifier / 1e6, routing / 1e6, upsampling / 1e6);
