@@ -63,13 +63,16 @@ public final class PixelStats {
       this.full = full;
     }
 
+    /** The tile-result columns this function reads, in the order it reads them. */
+    static final String[] COLUMNS = {"image_id", "scale", "core", "heavy", "p_heavy"};
+
     @Override public TileArrays call(Row r) {
-      int s = r.getInt(3);
-      Box core = TileRows.box(r.getStruct(4));
-      byte[] flags = (byte[]) r.get(8);
+      int s = r.getInt(1);
+      Box core = TileRows.box(r.getStruct(2));
+      byte[] flags = (byte[]) r.get(3);
       TileArrays t = new TileArrays();
       t.setImageId(r.getString(0));
-      t.setPHeavy(TileRows.bytesToFloats((byte[]) r.get(9)));
+      t.setPHeavy(TileRows.bytesToFloats((byte[]) r.get(4)));
       int hrW = core.width() * s;
       if (full) {
         int[] heavy = new int[flags.length];
@@ -116,7 +119,12 @@ public final class PixelStats {
     Column width = col("width");
     // posexplode of one array, the other read by position: zipping both into structs first
     // cost an object per pixel
-    return results.filter(col("error").isNull())
+    // the columns first: a typed map hides from the optimiser which columns it reads, so
+    // without the select every tile's HR pixels were read from the cache and copied to a
+    // byte[] only to be ignored
+    Column[] used = java.util.Arrays.stream(ToArrays.COLUMNS).map(functions::col)
+        .toArray(Column[]::new);
+    return results.filter(col("error").isNull()).select(used)
         .map(new ToArrays(full), Encoders.bean(TileArrays.class))
         .select(col("imageId"), col("x0"), col("y0"), width, col("pHeavy"),
             posexplode(col("heavy")).as(new String[] {"pos", "heavy"}))
