@@ -1,12 +1,11 @@
 package io.pcsr.udf.infer;
 
-import java.util.Arrays;
-
 /**
  * For the LR pixels [p0, p1) of a region, the HR rows routed to the heavy upsampler: per row its
  * LR pixel within the chunk, its sub-pixel offset and its HR raster position. Built once per
  * chunk on the JVM side (cheap, sequential) so that the native side does one gather per input.
- * The light upsampler runs densely over the chunk and needs no index.
+ * The light upsampler runs densely over the chunk and needs no index; nor does the heavy one
+ * when every row of the chunk is heavy.
  */
 final class ChunkRoutes {
   /** Rows of one path. */
@@ -14,25 +13,43 @@ final class ChunkRoutes {
     int size() { return hrIndex.length; }
   }
 
+  private static final Path NONE = new Path(new long[0], new long[0], new int[0]);
   private final Path heavy;
+  private final int heavyCount;
   private final int size;
 
-  private ChunkRoutes(Path heavy, int size) {
+  private ChunkRoutes(Path heavy, int heavyCount, int size) {
     this.heavy = heavy;
+    this.heavyCount = heavyCount;
     this.size = size;
   }
 
+  /** The heavy rows; empty (no index built) when none or all of the chunk's rows are heavy. */
   Path heavy() { return heavy; }
-  int heavyCount() { return heavy.size(); }
+  int heavyCount() { return heavyCount; }
+  boolean allHeavy() { return heavyCount == size; }
   /** All HR rows of the chunk. */
   int size() { return size; }
 
   static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale) {
     int hrWidth = regionWidth * scale;
     int total = (p1 - p0) * scale * scale;
-    int[] hr = new int[total];
-    long[] lr = new long[total];
-    long[] off = new long[total];
+    int count = 0;
+    for (int p = p0; p < p1; p++) {
+      int rowStart0 = (p / regionWidth) * scale * hrWidth + (p % regionWidth) * scale;
+      for (int ty = 0; ty < scale; ty++) {
+        int rowStart = rowStart0 + ty * hrWidth;
+        for (int tx = 0; tx < scale; tx++) {
+          count += flags[rowStart + tx] != 0 ? 1 : 0;
+        }
+      }
+    }
+    if (count == 0 || count == total) {
+      return new ChunkRoutes(NONE, count, total);
+    }
+    int[] hr = new int[count];
+    long[] lr = new long[count];
+    long[] off = new long[count];
     int n = 0;
     for (int p = p0; p < p1; p++) {
       int baseY = (p / regionWidth) * scale;
@@ -50,7 +67,6 @@ final class ChunkRoutes {
         }
       }
     }
-    return new ChunkRoutes(new Path(Arrays.copyOf(lr, n), Arrays.copyOf(off, n),
-        Arrays.copyOf(hr, n)), total);
+    return new ChunkRoutes(new Path(lr, off, hr), count, total);
   }
 }

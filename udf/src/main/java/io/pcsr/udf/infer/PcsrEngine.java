@@ -237,11 +237,18 @@ public final class PcsrEngine implements AutoCloseable {
       try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
         rows.attach(chunk);
-        if (routes.heavyCount() < routes.size()) {
-          lightRows += routes.size();
-          runLightDense(chunk, rows, p0, p1, region.width(), heavyFlags, out, hrH, hrW);
+        if (routes.allHeavy()) {
+          // no index and no gather: every row of the chunk goes through the heavy MLP
+          runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
+              region.width(), null, out, hrH, hrW);
+        } else {
+          if (routes.heavyCount() < routes.size()) {
+            lightRows += routes.size();
+            runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
+                region.width(), heavyFlags, out, hrH, hrW);
+          }
+          runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
         }
-        runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
       }
     }
     if (refine) {
@@ -253,35 +260,47 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * The light upsampler over every HR pixel of the chunk, kept where the pixel is light. The
-   * light MLP is ~10x cheaper than the heavy one, so computing it densely for the few heavy pixels
-   * too costs less than gathering the light rows (measured: 449 ms -> see docs/PERFORMANCE.md).
+   * One upsampler over every HR pixel of the chunk, offset-major, a few offsets at a time (at
+   * most {@code maxRows} rows per product); with {@code lightOnly}, its result is kept only
+   * where that flag is 0. The light MLP is ~10x cheaper than the heavy one, so computing it
+   * densely for the few heavy pixels too costs less than gathering the light rows (measured:
+   * docs/PERFORMANCE.md); a chunk that is heavy throughout needs no gather either.
    */
-  private void runLightDense(NDManager chunk, NDArray rows, int p0, int p1, int regionWidth,
-      byte[] flags, float[] out, int hrH, int hrW) {
-    PixelMlp light = model.light();
+  private void runDense(NDManager chunk, NDArray rows, PixelMlp mlp, NDArray offsetBias,
+      int maxRows, int p0, int p1, int regionWidth, byte[] lightOnly, float[] out, int hrH,
+      int hrW) {
     int s2 = scale * scale;
-    NDArray z = light.projectFeatures(rows);
-    z.attach(chunk);
-    NDArray bias = lightBias.reshape(s2, 1, light.firstWidth());
-    bias.attach(chunk);
-    NDArray pre = z.expandDims(0).add(bias);
-    pre.attach(chunk);
-    NDArray rgb = light.finish(pre);
-    rgb.attach(chunk);
-    float[] v = hostFloats(rgb); // (s2, k, 3) offset-major
     int k = p1 - p0;
+    NDArray z = mlp.projectFeatures(rows);
+    z.attach(chunk);
+    NDArray zRow = z.expandDims(0);
+    zRow.attach(chunk);
+    int perBlock = Math.max(1, Math.min(s2, maxRows / k));
     int plane = hrH * hrW;
     int[] corner = hrCorners(p0, p1, regionWidth, hrW);
-    for (int t = 0; t < s2; t++) {
-      int offset = (t / scale) * hrW + t % scale;
-      for (int q = 0; q < k; q++) {
-        int at = corner[q] + offset;
-        if (flags[at] == 0) {
-          int src = (t * k + q) * 3;
-          out[at] += v[src];
-          out[plane + at] += v[src + 1];
-          out[2 * plane + at] += v[src + 2];
+    for (int t0 = 0; t0 < s2; t0 += perBlock) {
+      int t1 = Math.min(s2, t0 + perBlock);
+      try (NDManager block = chunk.newSubManager()) {
+        NDArray offsets = offsetBias.get(new NDIndex("{}:{}", t0, t1));
+        offsets.attach(block);
+        NDArray bias = offsets.reshape(t1 - t0, 1, mlp.firstWidth());
+        bias.attach(block);
+        NDArray pre = zRow.add(bias);
+        pre.attach(block);
+        NDArray rgb = mlp.finish(pre);
+        rgb.attach(block);
+        float[] v = hostFloats(rgb); // (t1 - t0, k, 3) offset-major
+        for (int t = t0; t < t1; t++) {
+          int offset = (t / scale) * hrW + t % scale;
+          int src = (t - t0) * k * 3;
+          for (int q = 0; q < k; q++, src += 3) {
+            int at = corner[q] + offset;
+            if (lightOnly == null || lightOnly[at] == 0) {
+              out[at] += v[src];
+              out[plane + at] += v[src + 1];
+              out[2 * plane + at] += v[src + 2];
+            }
+          }
         }
       }
     }
