@@ -21,12 +21,12 @@ import io.pcsr.udf.model.PixelMlp;
  * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
  * light upsampler (about a tenth of the heavy one's cost) runs densely over the chunk; the heavy
  * one sees only the rows routed to it, gathered by an embedding lookup, so wall time follows
- * the heavy share.
+ * the heavy share. A chunk whose rows are all heavy needs no gather and runs densely too.
  *
  * <p>Precision: the engine computes in the model's {@link io.pcsr.udf.model.Precision}. The LR
  * input is converted once before the backbone; class probabilities and RGB come back as
- * float32 (the classifier's sigmoid included, so routing compares float32 probabilities), and the bilinear residual, refinement
- * and quantisation stay in float32 on the host.
+ * float32 (the classifier's sigmoid included, so routing compares float32 probabilities), and
+ * the bilinear residual, refinement and quantisation stay in float32 on the host.
  *
  * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
  */
