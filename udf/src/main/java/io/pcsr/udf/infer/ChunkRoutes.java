@@ -1,5 +1,7 @@
 package io.pcsr.udf.infer;
 
+import java.util.Arrays;
+
 /**
  * For the LR pixels [p0, p1) of a region, the HR rows routed to the heavy upsampler: per row its
  * LR pixel within the chunk, its sub-pixel offset and its HR raster position. Built once per
@@ -24,7 +26,7 @@ final class ChunkRoutes {
     this.size = size;
   }
 
-  /** The heavy rows; empty (no index built) when none or all of the chunk's rows are heavy. */
+  /** The heavy rows; empty when none or all of the chunk's rows are heavy (the engine needs no index then). */
   Path heavy() { return heavy; }
   int heavyCount() { return heavyCount; }
   boolean allHeavy() { return heavyCount == size; }
@@ -34,22 +36,9 @@ final class ChunkRoutes {
   static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale) {
     int hrWidth = regionWidth * scale;
     int total = (p1 - p0) * scale * scale;
-    int count = 0;
-    for (int p = p0; p < p1; p++) {
-      int rowStart0 = (p / regionWidth) * scale * hrWidth + (p % regionWidth) * scale;
-      for (int ty = 0; ty < scale; ty++) {
-        int rowStart = rowStart0 + ty * hrWidth;
-        for (int tx = 0; tx < scale; tx++) {
-          count += flags[rowStart + tx] != 0 ? 1 : 0;
-        }
-      }
-    }
-    if (count == 0 || count == total) {
-      return new ChunkRoutes(NONE, count, total);
-    }
-    int[] hr = new int[count];
-    long[] lr = new long[count];
-    long[] off = new long[count];
+    int[] hr = new int[total];
+    long[] lr = new long[total];
+    long[] off = new long[total];
     int n = 0;
     for (int p = p0; p < p1; p++) {
       int baseY = (p / regionWidth) * scale;
@@ -67,6 +56,10 @@ final class ChunkRoutes {
         }
       }
     }
-    return new ChunkRoutes(new Path(lr, off, hr), count, total);
+    if (n == 0 || n == total) {
+      return new ChunkRoutes(NONE, n, total);
+    }
+    return new ChunkRoutes(new Path(Arrays.copyOf(lr, n), Arrays.copyOf(off, n),
+        Arrays.copyOf(hr, n)), n, total);
   }
 }

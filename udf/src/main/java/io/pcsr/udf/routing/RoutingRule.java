@@ -45,16 +45,10 @@ public sealed interface RoutingRule extends Serializable {
       if (!(range > 0)) {
         return flags;
       }
-      float c0sq = c0 * c0;
-      float c1sq = c1 * c1;
       byte one = swap ? (byte) 0 : 1;
       byte zero = swap ? (byte) 1 : 0;
       for (int i = 0; i < flags.length; i++) {
-        float v = (pHeavy[i] - min) / range;
-        float vsq = v * v;
-        float sim0 = 2f * v * c0 - vsq - c0sq;
-        float sim1 = 2f * v * c1 - vsq - c1sq;
-        flags[i] = sim1 > sim0 ? one : zero;
+        flags[i] = TwoMeans.inCluster1((pHeavy[i] - min) / range, c0, c1) ? one : zero;
       }
       return flags;
     }

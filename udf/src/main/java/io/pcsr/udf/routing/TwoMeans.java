@@ -64,7 +64,7 @@ public final class TwoMeans {
       return new RoutingRule.TwoMeansAssignment(0f, 0f, 0f, 0f, false);
     }
     Clusters clusters = n <= sortedMaxPixels
-        ? new SortedValues(parts, (int) n, min, range) : new FullPasses(parts, n, min, range);
+        ? new SortedValues(parts, (int) n, min, range) : new FullPasses(parts, min, range);
     // iteration 1 from the single centroid 0.5: every point in cluster 0 -> {mean, 0}
     float c0 = (float) (clusters.total() / n);
     float c1 = 0f;
@@ -105,13 +105,11 @@ public final class TwoMeans {
   /** Every step is one pass over the pixels, as the library does it. */
   private static final class FullPasses implements Clusters {
     private final List<float[]> parts;
-    private final long n;
     private final float min;
     private final float range;
 
-    FullPasses(List<float[]> parts, long n, float min, float range) {
+    FullPasses(List<float[]> parts, float min, float range) {
       this.parts = parts;
-      this.n = n;
       this.min = min;
       this.range = range;
     }
@@ -130,14 +128,11 @@ public final class TwoMeans {
       double s0 = 0;
       double s1 = 0;
       long n0 = 0;
-      float c0sq = c0 * c0;
-      float c1sq = c1 * c1;
       for (float[] part : parts) {
         for (float p : part) {
           float v = (p - min) / range;
-          float vsq = v * v;
           // branch-free: near the boundary the branch mispredicts about every other pixel
-          boolean inOne = 2f * v * c1 - vsq - c1sq > 2f * v * c0 - vsq - c0sq;
+          boolean inOne = inCluster1(v, c0, c1);
           s1 += inOne ? v : 0.0;
           s0 += inOne ? 0.0 : v;
           n0 += inOne ? 0 : 1;
