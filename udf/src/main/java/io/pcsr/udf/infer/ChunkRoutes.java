@@ -26,7 +26,10 @@ final class ChunkRoutes {
     this.size = size;
   }
 
-  /** The heavy rows; empty when none or all of the chunk's rows are heavy (the engine needs no index then). */
+  /**
+   * The heavy rows; empty when none or all of the chunk's rows are heavy (the engine needs no
+   * index then).
+   */
   Path heavy() { return heavy; }
   int heavyCount() { return heavyCount; }
   boolean allHeavy() { return heavyCount == size; }
