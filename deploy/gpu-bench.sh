@@ -5,7 +5,8 @@
 #   - output megapixels/s per routing setting, float32 and float16,
 #   - float16's PSNR change against float32 per setting; FAIL if any |change| > the target.
 #
-#   deploy/gpu-bench.sh [--model PATH] [--hr IMAGE] [--repeat N] [--target DB]
+#   deploy/gpu-bench.sh [--model PATH] [--hr IMAGE] [--hr-size WxH] [--original PATH] [--repeat N]
+#                       [--target DB]
 #   deploy/gpu-bench.sh --dry-run [...]   # same runs on the CPU (1 thread, small image): plumbing only
 #
 # Needs (except --dry-run): nvidia-smi, and libtorch 2.7.1 for CUDA 12.8 (cxx11 ABI) with
@@ -21,14 +22,16 @@ repeat=3
 target=0.01
 model=""
 hr=""
+extra=()
 while (($#)); do
   case "$1" in
     --dry-run) dry=1 ;;
     --model) model="$2"; shift ;;
     --hr) hr="$2"; shift ;;
+    --hr-size|--original) extra+=("$1" "$2"); shift ;;
     --repeat) repeat="$2"; shift ;;
     --target) target="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "gpu-bench: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -49,10 +52,11 @@ if [[ -z "$hr" ]]; then
 fi
 [[ -f "$hr" ]] || fail "no HR image: $hr"
 [[ -z "$model" || -f "$model" ]] || fail "no model file: $model"
-[[ -f "$here/job/target/pcsr-job.jar" ]] || fail "build first: ./mvnw -B -DskipTests package"
+[[ -n "${PCSR_CLASSPATH:-}" || -f "$here/job/target/pcsr-job.jar" ]] || fail "build first: ./mvnw -B -DskipTests package"
 
 args=(bench --hr "$hr" --repeat "$repeat" --chunk auto)
 [[ -n "$model" ]] && args+=(--model "$model")
+args+=("${extra[@]}")
 if ((dry)); then
   export CUDA_VISIBLE_DEVICES=""
   args+=(--threads 1)

@@ -98,11 +98,12 @@ final class Nhwc {
     return Activation.relu(x);
   }
 
-  /** PReLU with one shared slope: max(x,0) + a * min(x,0). */
+  /**
+   * PReLU with one shared slope, max(x,0) + a * min(x,0), which is leaky ReLU with slope a for
+   * any a. One kernel instead of four, and no scalar tensors (see {@link HostUpload}).
+   */
   static NDArray prelu(NDArray x, float slope) {
-    NDArray pos = x.maximum(0f);
-    NDArray neg = x.minimum(0f).muli(slope);
-    return pos.addi(neg);
+    return leakyRelu(x, slope);
   }
 
   static NDArray leakyRelu(NDArray x, float slope) {
