@@ -61,11 +61,14 @@ public final class ModelCache {
 
   public static OriginalModel original(Path checkpoint) {
     String key = checkpoint.toAbsolutePath().normalize().toString();
-    return ORIGINALS.computeIfAbsent(key,
-        k -> OriginalModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString()));
+    return ORIGINALS.computeIfAbsent(key, k -> {
+      NativeCheck.verify(ROOT);
+      return OriginalModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString());
+    });
   }
 
   private static PcsrModel loadPcsr(Path checkpoint, Precision precision) {
+    NativeCheck.verify(ROOT);
     return PcsrModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString(), precision);
   }
 

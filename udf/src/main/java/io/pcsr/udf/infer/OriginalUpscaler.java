@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.model.HostUpload;
 import io.pcsr.udf.model.LayerCost;
 import io.pcsr.udf.model.OriginalModel;
 
@@ -32,7 +31,7 @@ public final class OriginalUpscaler {
     int s = model.scale();
     float[] out;
     try (NDManager m = NDManager.newBaseManager();
-        NDArray input = HostUpload.floats(m, hwc, new Shape(1, h, w, 3));
+        NDArray input = m.create(hwc, new Shape(1, h, w, 3));
         NDArray hr = model.upscale(input)) {
       out = hr.toFloatArray();
     }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.model.HostUpload;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.model.PixelMlp;
 
@@ -83,7 +82,7 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   private NDArray offsetBias(PixelMlp mlp) {
-    return inModelPrecision(HostUpload.floats(manager, mlp.offsetBias(scale),
+    return inModelPrecision(manager.create(mlp.offsetBias(scale),
         new Shape(scale * scale, mlp.firstWidth())));
   }
 
@@ -158,7 +157,7 @@ public final class PcsrEngine implements AutoCloseable {
         hwc[i * 3 + c] = src[plane + i] - mu;
       }
     }
-    try (NDArray input = inModelPrecision(HostUpload.floats(m, hwc, new Shape(1, h, w, 3)));
+    try (NDArray input = inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
         NDArray features = model.backbone().features(input)) {
       int c = model.backbone().channels();
       if (region.coversWhole(h, w)) {
@@ -315,8 +314,8 @@ public final class PcsrEngine implements AutoCloseable {
     }
     NDArray z = mlp.projectFeatures(rows);
     z.attach(chunk);
-    NDArray lrIndex = HostUpload.longs(chunk, path.lrIndex());
-    NDArray offsetIndex = HostUpload.longs(chunk, path.offsetIndex());
+    NDArray lrIndex = chunk.create(path.lrIndex());
+    NDArray offsetIndex = chunk.create(path.offsetIndex());
     int[] target = path.hrIndex();
     int plane = hrH * hrW;
     int rowsPerBlock = heavyBlockRows;

@@ -100,7 +100,7 @@ final class Nhwc {
 
   /**
    * PReLU with one shared slope, max(x,0) + a * min(x,0), which is leaky ReLU with slope a for
-   * any a. One kernel instead of four, and no scalar tensors (see {@link HostUpload}).
+   * any a: one kernel instead of four, and no scalar tensors.
    */
   static NDArray prelu(NDArray x, float slope) {
     return leakyRelu(x, slope);

@@ -75,11 +75,11 @@ public final class Weights {
 
   public NDArray array(String key, long... expectedShape) {
     float[] v = floats(key, expectedShape);
-    return inPrecision(HostUpload.floats(manager, v, new Shape(tensor(key).shape())));
+    return inPrecision(manager.create(v, new Shape(tensor(key).shape())));
   }
 
   public NDArray array(float[] values, long... shape) {
-    return inPrecision(HostUpload.floats(manager, values, new Shape(shape)));
+    return inPrecision(manager.create(values, new Shape(shape)));
   }
 
   public Precision precision() { return precision; }
