@@ -65,6 +65,9 @@ else
   command -v nvidia-smi >/dev/null || fail "no NVIDIA GPU here (nvidia-smi not found); --dry-run runs on the CPU."
   [[ -n "${PYTORCH_LIBRARY_PATH:-}" && -f "${PYTORCH_LIBRARY_PATH%%:*}/libtorch_cuda.so" ]] \
     || fail "no CUDA libtorch: set PYTORCH_LIBRARY_PATH to the lib/ folder of libtorch 2.7.1+cu128 (cxx11 ABI)"
+  # shellcheck source=deploy/libtorch-release.sh
+  source "$self/libtorch-release.sh"
+  require_libtorch_release "${PYTORCH_LIBRARY_PATH%%:*}"
   export PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
   nvidia-smi --query-gpu=name,memory.total,memory.free --format=csv,noheader | head -n 1 \
     | sed 's/^/gpu-bench: GPU: /'

@@ -55,6 +55,9 @@ if ((!dry)); then
   ((gpus > 0)) || fail "no NVIDIA GPU visible (nvidia-smi -L lists none). This check needs one."
   [[ -n "${PYTORCH_LIBRARY_PATH:-}" && -f "${PYTORCH_LIBRARY_PATH%%:*}/libtorch_cuda.so" ]] \
     || fail "no CUDA libtorch: set PYTORCH_LIBRARY_PATH to the lib/ folder of libtorch 2.7.1+cu128 (cxx11 ABI); the executor image has /opt/libtorch/lib"
+  # shellcheck source=deploy/libtorch-release.sh
+  source "$self/libtorch-release.sh"
+  require_libtorch_release "${PYTORCH_LIBRARY_PATH%%:*}"
   export PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
   echo "gpu-smoke: $gpus GPU(s): $(nvidia-smi -L | head -n 1)"
 fi
