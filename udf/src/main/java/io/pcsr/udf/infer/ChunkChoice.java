@@ -33,7 +33,13 @@ public record ChunkChoice(int lrPixels, String reason) {
 
   /** Chooses for DJL's default device, where the engine puts its arrays, and logs the choice. */
   public static ChunkChoice forDefaultDevice(int requested, int gpuMax, long bytesPerLrPixel) {
-    Device device = ai.djl.engine.Engine.getInstance().defaultDevice();
+    return forDevice(ai.djl.engine.Engine.getInstance().defaultDevice(), requested, gpuMax,
+        bytesPerLrPixel);
+  }
+
+  /** Chooses for the device the engine's arrays live on, and logs the choice. */
+  public static ChunkChoice forDevice(Device device, int requested, int gpuMax,
+      long bytesPerLrPixel) {
     ChunkChoice c = choose(requested, gpuMax, device, ChunkChoice::cudaFreeBytes, bytesPerLrPixel);
     LOG.info("PCSR engine chunk: {} LR pixels ({})", c.lrPixels(), c.reason());
     return c;

@@ -1,5 +1,6 @@
 package io.pcsr.udf.infer;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.Checkpoint;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
@@ -21,6 +22,8 @@ public final class ModelCache {
   private static final Map<String, PcsrEngine> ENGINES = new ConcurrentHashMap<>();
   private static final Map<String, OriginalModel> ORIGINALS = new ConcurrentHashMap<>();
   private static final NDManager ROOT = NDManager.newBaseManager();
+  /** One root manager per device an engine was asked for (the default device's is ROOT). */
+  private static final Map<Device, NDManager> DEVICE_ROOTS = new ConcurrentHashMap<>();
 
   private ModelCache() {}
 
@@ -43,13 +46,24 @@ public final class ModelCache {
    */
   public static PcsrEngine engine(Path checkpoint, int scale, int chunkLrPixels, int gpuMaxChunk,
       Precision precision) {
+    return engine(checkpoint, scale, chunkLrPixels, gpuMaxChunk, precision, null);
+  }
+
+  /**
+   * As above, on {@code device} ({@link DevicePlacement}); null means DJL's default device. A
+   * JVM driving several GPUs keeps one engine, and one copy of the weights, per GPU.
+   */
+  public static PcsrEngine engine(Path checkpoint, int scale, int chunkLrPixels, int gpuMaxChunk,
+      Precision precision, Device device) {
     precision.requireRunnable(); // before the cache: a refused precision loads nothing
+    NDManager root = device == null || device.equals(ROOT.getDevice()) ? ROOT
+        : DEVICE_ROOTS.computeIfAbsent(device, NDManager::newBaseManager);
     String key = checkpoint.toAbsolutePath().normalize() + "@x" + scale + "/" + chunkLrPixels
-        + "/" + gpuMaxChunk + "/" + precision.label();
+        + "/" + gpuMaxChunk + "/" + precision.label() + "@" + root.getDevice();
     return ENGINES.computeIfAbsent(key, k -> {
-      PcsrModel model = loadPcsr(checkpoint, precision);
+      PcsrModel model = loadPcsr(checkpoint, precision, root);
       try {
-        ChunkChoice chunk = ChunkChoice.forDefaultDevice(chunkLrPixels, gpuMaxChunk,
+        ChunkChoice chunk = ChunkChoice.forDevice(root.getDevice(), chunkLrPixels, gpuMaxChunk,
             ChunkMemory.bytesPerLrPixel(model, scale));
         return new PcsrEngine(model, scale, chunk.lrPixels());
       } catch (RuntimeException e) {
@@ -67,9 +81,9 @@ public final class ModelCache {
     });
   }
 
-  private static PcsrModel loadPcsr(Path checkpoint, Precision precision) {
-    NativeCheck.verify(ROOT);
-    return PcsrModel.fromCheckpoint(read(checkpoint), ROOT, checkpoint.toString(), precision);
+  private static PcsrModel loadPcsr(Path checkpoint, Precision precision, NDManager root) {
+    NativeCheck.verify(root);
+    return PcsrModel.fromCheckpoint(read(checkpoint), root, checkpoint.toString(), precision);
   }
 
   private static Checkpoint read(Path checkpoint) {

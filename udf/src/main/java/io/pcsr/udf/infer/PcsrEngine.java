@@ -73,7 +73,7 @@ public final class PcsrEngine implements AutoCloseable {
     this.model = model;
     this.scale = scale;
     this.chunkLrPixels = chunkLrPixels;
-    this.manager = NDManager.newBaseManager();
+    this.manager = NDManager.newBaseManager(model.device());
     this.heavyBlockRows = manager.getDevice().isGpu() ? Integer.MAX_VALUE : HEAVY_BLOCK_ROWS_CPU;
     this.classifierBias = offsetBias(model.classifier());
     this.lightBias = offsetBias(model.light());
@@ -117,7 +117,7 @@ public final class PcsrEngine implements AutoCloseable {
   /** Backbone on the whole input, classifier on every HR pixel of {@code region}. */
   public Classified classify(FloatImage lr, LrRegion region) {
     checkRegion(lr, region);
-    NDManager m = NDManager.newBaseManager();
+    NDManager m = NDManager.newBaseManager(manager.getDevice());
     try {
       long t0 = System.nanoTime();
       NDArray featureRows = encode(m, lr, region);

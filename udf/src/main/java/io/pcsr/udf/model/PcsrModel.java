@@ -109,4 +109,7 @@ public final class PcsrModel implements AutoCloseable {
     classifier.close();
     manager.close();
   }
+
+  /** The device the weights live on, where an engine on this model computes. */
+  public ai.djl.Device device() { return manager.getDevice(); }
 }

@@ -7,6 +7,7 @@ import io.pcsr.udf.image.tiff.TiffStreaming;
 import io.pcsr.udf.image.tiff.TiledTiffWriter;
 import io.pcsr.udf.infer.BandRoles;
 import io.pcsr.udf.infer.ChunkChoice;
+import io.pcsr.udf.infer.DevicePlacement;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.PcsrEngine;
 import io.pcsr.udf.infer.TileProcessor;
@@ -47,15 +48,16 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
           + "): partition " + task.partitionId() + ", attempt 0");
     }
     int threads = settings.torchThreads() > 0 ? settings.torchThreads() : taskCpus();
+    ai.djl.Device placed = taskDevice(task);
     PcsrEngine engine = ModelCache.engine(ModelFiles.resolve(settings.modelUri(), settings.hadoop()),
         settings.scale(), settings.chunkLrPixels(),
         settings.gpuMaxChunk() > 0 ? settings.gpuMaxChunk() : ChunkChoice.GPU_MAX_DEFAULT,
-        Precision.parse(settings.precision()));
+        Precision.parse(settings.precision()), placed);
     JniUtils.setNumThreads(threads);
     TileProcessor processor = new TileProcessor(engine, RoutingPolicy.parse(settings.routing()),
         settings.refine());
     String executor = executorId();
-    String device = deviceName();
+    String device = deviceName(placed, assignedGpus(task));
     // per-image routing needs an image's tiles together; otherwise one tile at a time keeps
     // memory flat however large the image
     boolean perImage = RoutingPolicy.parse(settings.routing()).perImage();
@@ -169,23 +171,30 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     return 1;
   }
 
-  /**
-   * Where this JVM's engine computes: DJL's default device, on which the engine places every
-   * array (gpu0 when CUDA natives and a GPU are there, else cpu), plus the GPU addresses Spark
-   * assigned to the task, if any. The engine does not pick the assigned address itself: GPU
-   * isolation (YARN, Kubernetes) shows an executor its own GPU as device 0.
-   */
-  static String deviceName() {
-    ai.djl.Device d = ai.djl.engine.Engine.getInstance().defaultDevice();
-    String name = d.isGpu() ? "gpu" + d.getDeviceId() : "cpu";
-    TaskContext tc = TaskContext.get();
-    if (tc != null) {
-      org.apache.spark.resource.ResourceInformation gpu = tc.resourcesJMap().get("gpu");
-      if (gpu != null && gpu.addresses().length > 0) {
-        name += " (spark gpu " + String.join(",", gpu.addresses()) + ")";
-      }
+  /** The GPU addresses Spark assigned to the task (empty outside Spark or without GPUs). */
+  static String[] assignedGpus(TaskContext task) {
+    if (task == null) {
+      return new String[0];
     }
-    return name;
+    org.apache.spark.resource.ResourceInformation gpu = task.resourcesJMap().get("gpu");
+    return gpu == null ? new String[0] : gpu.addresses();
+  }
+
+  /** The device for this task's engine: the GPU Spark assigned it, else DJL's default. */
+  static ai.djl.Device taskDevice(TaskContext task) {
+    ai.djl.engine.Engine djl = ai.djl.engine.Engine.getInstance();
+    String[] assigned = assignedGpus(task);
+    return DevicePlacement.forTask(assigned, assigned.length == 0 ? 0 : djl.getGpuCount(),
+        djl.defaultDevice());
+  }
+
+  /**
+   * The {@code device} column: where the engine computed ("cpu", "gpu0"), plus the node-wide GPU
+   * addresses Spark assigned, if any ("gpu0 (spark gpu 3)" under isolation).
+   */
+  static String deviceName(ai.djl.Device device, String[] assigned) {
+    String name = DevicePlacement.label(device);
+    return assigned.length == 0 ? name : name + " (spark gpu " + String.join(",", assigned) + ")";
   }
 
   private static String executorId() {
