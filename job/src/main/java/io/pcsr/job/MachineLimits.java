@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import java.util.function.Supplier;
 
 /**
  * What libtorch reaches on this machine with the current threads: a large fp32 GEMM and a
@@ -24,10 +25,14 @@ record MachineLimits(double gemm, double conv) {
 
   static MachineLimits measure() {
     try (NDManager m = NDManager.newBaseManager()) {
-      int n = 1024;
+      // A GPU queues each op and returns: time several, then wait for the last (one element
+      // read back). 1024^3 is 40 microseconds there, so the GEMM grows to keep the wait small.
+      boolean gpu = m.getDevice().isGpu();
+      int reps = gpu ? 20 : 1;
+      int n = gpu ? 4096 : 1024;
       NDArray a = m.randomUniform(0f, 1f, new Shape(n, n));
       NDArray b = m.randomUniform(0f, 1f, new Shape(n, n));
-      double gemm = best(() -> a.matMul(b).close(), 2.0 * n * n * n);
+      double gemm = best(() -> a.matMul(b), reps, 2.0 * n * n * n);
       int h = CONV_HEIGHT;
       int w = CONV_WIDTH;
       int c = CONV_CHANNELS;
@@ -35,19 +40,30 @@ record MachineLimits(double gemm, double conv) {
       NDArray k = m.randomUniform(0f, 0.1f, new Shape(c, c, 3, 3));
       NDArray bias = m.zeros(new Shape(c));
       double conv = best(() -> Conv2d.conv2d(x, k, bias, new Shape(1, 1), new Shape(1, 1),
-          new Shape(1, 1), 1).close(), 2.0 * 9 * c * c * h * w);
+          new Shape(1, 1), 1).singletonOrThrow(), reps, 2.0 * 9 * c * c * h * w);
       return new MachineLimits(gemm, conv);
     }
   }
 
-  private static double best(Runnable op, double flops) {
-    op.run(); // warm-up
+  /** Best of 5 timings of {@code reps} runs each, the last waited for; FLOP/s of one run. */
+  private static double best(Supplier<NDArray> op, int reps, double flops) {
+    finish(op.get()); // warm-up
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       long t0 = System.nanoTime();
-      op.run();
+      for (int r = 1; r < reps; r++) {
+        op.get().close();
+      }
+      finish(op.get());
       best = Math.min(best, System.nanoTime() - t0);
     }
-    return flops / best;
+    return flops * reps / best;
+  }
+
+  /** Reads one element back, which waits for the queue on a GPU; then frees the result. */
+  private static void finish(NDArray result) {
+    try (result; NDArray flat = result.reshape(-1); NDArray first = flat.get(0)) {
+      first.toByteArray();
+    }
   }
 }
