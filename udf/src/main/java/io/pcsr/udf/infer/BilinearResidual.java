@@ -11,6 +11,11 @@ final class BilinearResidual {
   private BilinearResidual() {}
 
   static float[] compute(FloatImage lr, LrRegion region, int scale) {
+    return compute(lr, region, scale, false);
+  }
+
+  /** As above; with {@code parallel}, rows are spread over the common pool ({@link HostLoops}). */
+  static float[] compute(FloatImage lr, LrRegion region, int scale, boolean parallel) {
     int hrH = region.height() * scale;
     int hrW = region.width() * scale;
     int[] y0 = new int[hrH];
@@ -37,15 +42,15 @@ final class BilinearResidual {
     float[] along = new float[rows * hrW];
     for (int c = 0; c < 3; c++) {
       int base = c * lplane;
-      for (int r = 0; r < rows; r++) {
+      HostLoops.forEach(rows, parallel, r -> {
         int from = base + (rowLo + r) * lw;
         int to = r * hrW;
         for (int i = 0; i < hrW; i++) {
           along[to + i] = wx0[i] * src[from + x0[i]] + wx[i] * src[from + x1[i]];
         }
-      }
+      });
       int obase = c * hrH * hrW;
-      for (int j = 0; j < hrH; j++) {
+      HostLoops.forEach(hrH, parallel, j -> {
         int top = (y0[j] - rowLo) * hrW;
         int bottom = (y1[j] - rowLo) * hrW;
         float b = wy[j];
@@ -54,7 +59,7 @@ final class BilinearResidual {
         for (int i = 0; i < hrW; i++) {
           out[orow + i] = a * along[top + i] + b * along[bottom + i];
         }
-      }
+      });
     }
     return out;
   }

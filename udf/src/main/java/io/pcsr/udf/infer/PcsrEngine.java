@@ -53,6 +53,10 @@ public final class PcsrEngine implements AutoCloseable {
    * chunk is sized to fill the device, the whole chunk is one block.
    */
   private final int heavyBlockRows;
+  /** Host-side loops over the common pool: on a GPU only (see {@link HostLoops}). */
+  private final boolean hostParallel;
+  /** Values per piece when adding an upsampler's raster rows in parallel. */
+  private static final int ADD_PIECE = 1 << 16;
   private final NDArray classifierBias;
   private final NDArray lightBias;
   private final NDArray heavyBias;
@@ -75,6 +79,7 @@ public final class PcsrEngine implements AutoCloseable {
     this.chunkLrPixels = chunkLrPixels;
     this.manager = NDManager.newBaseManager(model.device());
     this.heavyBlockRows = manager.getDevice().isGpu() ? Integer.MAX_VALUE : HEAVY_BLOCK_ROWS_CPU;
+    this.hostParallel = manager.getDevice().isGpu();
     this.classifierBias = offsetBias(model.classifier());
     this.lightBias = offsetBias(model.light());
     this.heavyBias = offsetBias(model.heavy());
@@ -279,7 +284,7 @@ public final class PcsrEngine implements AutoCloseable {
       throw new IllegalArgumentException("flags for " + heavyFlags.length + " pixels, region has "
           + hrH * hrW);
     }
-    float[] out = BilinearResidual.compute(c.lr, region, scale);
+    float[] out = BilinearResidual.compute(c.lr, region, scale, hostParallel);
     int n = region.pixels();
     long heavy = 0;
     long lightRows = 0;
@@ -382,21 +387,25 @@ public final class PcsrEngine implements AutoCloseable {
       float[] v = hostFloats(raster);
       int band = v.length / 3;
       int at = p0 * s2; // first HR pixel of the band
-      for (int c = 0; c < 3; c++) {
+      int pieces = (band + ADD_PIECE - 1) / ADD_PIECE;
+      HostLoops.forEach(3 * pieces, hostParallel, j -> {
+        int c = j / pieces;
+        int i0 = (j % pieces) * ADD_PIECE;
+        int i1 = Math.min(band, i0 + ADD_PIECE);
         int dst = c * plane + at;
         int src = c * band;
         if (lightOnly == null) {
-          for (int i = 0; i < band; i++) {
+          for (int i = i0; i < i1; i++) {
             out[dst + i] += v[src + i];
           }
         } else {
-          for (int i = 0; i < band; i++) {
+          for (int i = i0; i < i1; i++) {
             if (lightOnly[at + i] == 0) {
               out[dst + i] += v[src + i];
             }
           }
         }
-      }
+      });
     }
   }
 

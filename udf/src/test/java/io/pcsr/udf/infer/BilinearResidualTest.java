@@ -43,6 +43,19 @@ class BilinearResidualTest {
     assertArrayEquals(expected, got);
   }
 
+  /** The GPU engine's parallel rows compute the same floats as the sequential loop. */
+  @Test void parallelRowsEqualSequentialOnes() {
+    Random random = new Random(7);
+    float[] data = new float[3 * 61 * 83];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = random.nextFloat();
+    }
+    FloatImage lr = new FloatImage(3, 61, 83, data);
+    LrRegion region = new LrRegion(5, 9, 50, 70);
+    assertArrayEquals(BilinearResidual.compute(lr, region, 4, false),
+        BilinearResidual.compute(lr, region, 4, true));
+  }
+
   private static double clamp(double v, int max) {
     return Math.max(0, Math.min(max, v));
   }
