@@ -69,6 +69,51 @@ class StandaloneScriptsTest {
     Assertions.assertEquals(0, json.readTree(broken.out()).get("addresses").size(), broken.out());
   }
 
+  /**
+   * deploy/libtorch-release.sh: DJL's JNI only with libtorch 2.7.1; another release only when the
+   * folder's libdjl_torch.so is the PCSR torch bridge built for that very release.
+   */
+  @Test
+  void libtorchReleaseCheckAcceptsOnlyAMatchingBridge() throws Exception {
+    Path check = Files.writeString(tmp.resolve("check.sh"), "fail() { echo \"refused: $*\"; exit 2; }\n"
+        + "source " + PROJECT.resolve("deploy/libtorch-release.sh") + "\n"
+        + "require_libtorch_release \"$1\" 2>&1\necho accepted\n");
+    Result djl271 = bash(Map.of(), check.toString(), torchFolder("2.7.1+cu128", null).toString());
+    Assertions.assertEquals(0, djl271.exit(), djl271.out());
+
+    Result newer = bash(Map.of(), check.toString(), torchFolder("2.11.0+cu130", null).toString());
+    Assertions.assertEquals(2, newer.exit(), newer.out());
+    Assertions.assertTrue(newer.out().contains("built for libtorch 2.7.1"), newer.out());
+    Assertions.assertTrue(newer.out().contains("deploy/gpu-jni/build.sh"), newer.out());
+
+    Result bridged = bash(Map.of(), check.toString(),
+        torchFolder("2.11.0+cu130", "2.11.0+cu130").toString());
+    Assertions.assertEquals(0, bridged.exit(), bridged.out());
+    Assertions.assertTrue(bridged.out().contains("PCSR torch bridge built for libtorch 2.11.0+cu130"),
+        bridged.out());
+
+    Result stale = bash(Map.of(), check.toString(),
+        torchFolder("2.11.0+cu130", "2.14.1+cu130").toString());
+    Assertions.assertEquals(2, stale.exit(), stale.out());
+    Assertions.assertTrue(stale.out().contains("rebuild it"), stale.out());
+  }
+
+  /** A pip-torch-like folder (version.py beside lib/), with a stand-in bridge library if asked. */
+  private Path torchFolder(String release, String bridgeRelease) throws IOException {
+    Path torch = Files.createDirectories(tmp.resolve("torch-" + release + "-" + bridgeRelease));
+    Files.writeString(torch.resolve("version.py"), "__version__ = '" + release + "'\n");
+    Path lib = Files.createDirectories(torch.resolve("lib"));
+    if (bridgeRelease != null) {
+      // the marker sits among binary bytes, as in the compiled library
+      byte[] marker = ("pcsr-torch-bridge libtorch " + bridgeRelease).getBytes(StandardCharsets.US_ASCII);
+      byte[] so = new byte[marker.length + 8];
+      so[0] = 0x7f;
+      System.arraycopy(marker, 0, so, 4, marker.length);
+      Files.write(lib.resolve("libdjl_torch.so"), so);
+    }
+    return lib;
+  }
+
   @Test
   void gpuSmokeRefusesClearlyWithoutAGpu() throws Exception {
     Path model = Files.writeString(tmp.resolve("m.pth"), "not read");
