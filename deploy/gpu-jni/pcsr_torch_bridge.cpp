@@ -250,18 +250,6 @@ JNI_FN(jlong, tensorUniform)(JNIEnv* env, jobject, jdouble low, jdouble high, jl
   return H(std::move(t));
   PCSR_CATCH(0)
 }
-JNI_FN(jlong, torchNormal)(JNIEnv* env, jobject, jdouble mean, jdouble std, jlongArray shape,
-                            jint dtype, jint layout, jintArray device, jboolean grad) {
-  PCSR_TRY
-  at::Tensor t = at::empty(Longs(env, shape), Options(env, dtype, layout, device, JNI_FALSE));
-  {
-    at::NoGradGuard no_grad;
-    t.normal_(mean, std);
-  }
-  if (grad == JNI_TRUE) t.set_requires_grad(true);
-  return H(std::move(t));
-  PCSR_CATCH(0)
-}
 JNI_FN(void, torchDeleteTensor)(JNIEnv*, jobject, jlong h) {
   delete reinterpret_cast<at::Tensor*>(h);
 }
