@@ -10,7 +10,8 @@
 #   deploy/gpu-bench.sh --dry-run [...]   # same runs on the CPU (1 thread, small image): plumbing only
 #
 # Needs (except --dry-run): nvidia-smi, and libtorch 2.7.1 for CUDA 12.8 (cxx11 ABI) with
-# PYTORCH_LIBRARY_PATH pointing at its lib/ folder (the executor image: /opt/libtorch/lib).
+# PYTORCH_LIBRARY_PATH pointing at its lib/ folder (the executor image: /opt/libtorch/lib), or a
+# folder made by deploy/gpu-jni/build.sh for the node's own libtorch (the PCSR torch bridge).
 # Defaults: CARN-PCSR from ../shared/reference if present (else the bundled FSRCNN-PCSR), the
 # demo image test2k-1232 from there (else deploy/samples/astronaut.png), best of 3, target 0.01 dB.
 set -euo pipefail

@@ -10,6 +10,7 @@
 # Needs (except --dry-run): an NVIDIA GPU (nvidia-smi), and libtorch 2.7.1 built for CUDA 12.8
 # (cxx11 ABI) with PYTORCH_LIBRARY_PATH pointing at its lib/ folder: the executor image
 # (deploy/Dockerfile) has it at /opt/libtorch/lib. DJL's CUDA JNI (cu128) is in the pytorch-jni jar.
+# A node with another libtorch release: a folder made by deploy/gpu-jni/build.sh (PCSR torch bridge).
 # The CPU pass runs the same natives with no GPU visible (CUDA_VISIBLE_DEVICES="").
 #
 # Environment: PCSR_CLASSPATH (default: job/target/pcsr-job.jar and job/target/lib/*; the image
@@ -27,7 +28,7 @@ while (($#)); do
     --dry-run) dry=1 ;;
     --model) model="$2"; shift ;;
     --tolerance) tolerance="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) images+=("$1") ;;
   esac
   shift
