@@ -102,15 +102,6 @@ extern "C" JNIEXPORT const char pcsr_torch_bridge_release[] =
 // Every native converts C++ exceptions into a Java EngineException, as DJL's own JNI does, so
 // a shape error surfaces as a Java stack trace instead of aborting the executor JVM.
 #define PCSR_TRY try {
-#define PCSR_CATCH(fallback)                      \
-  }                                               \
-  catch (const c10::Error& e) {                   \
-    Throw(env, e.what_without_backtrace());       \
-  }                                               \
-  catch (const std::exception& e) {               \
-    Throw(env, e.what());                         \
-  }                                               \
-  return fallback;
 #define PCSR_CATCH_VOID                           \
   }                                               \
   catch (const c10::Error& e) {                   \
@@ -119,6 +110,7 @@ extern "C" JNIEXPORT const char pcsr_torch_bridge_release[] =
   catch (const std::exception& e) {               \
     Throw(env, e.what());                         \
   }
+#define PCSR_CATCH(fallback) PCSR_CATCH_VOID return fallback;
 
 #define JNI_FN(ret, name) \
   extern "C" JNIEXPORT ret JNICALL Java_ai_djl_pytorch_jni_PyTorchLibrary_##name
@@ -135,6 +127,16 @@ extern "C" JNIEXPORT const char pcsr_torch_bridge_release[] =
 #define BINARY_INPLACE(name, expr)                                       \
   JNI_FN(void, name)(JNIEnv * env, jobject, jlong ha, jlong hb) {        \
     PCSR_TRY auto& a = T(ha); auto& b = T(hb); expr; PCSR_CATCH_VOID     \
+  }
+
+// Ops taking one tensor and a long[] (v) or one long (n) besides.
+#define WITH_LONGS(name, expr)                                                  \
+  JNI_FN(jlong, name)(JNIEnv * env, jobject, jlong h, jlongArray values) {      \
+    PCSR_TRY auto& x = T(h); auto v = Longs(env, values); return H(expr); PCSR_CATCH(0) \
+  }
+#define WITH_LONG(name, expr)                                    \
+  JNI_FN(jlong, name)(JNIEnv * env, jobject, jlong h, jlong n) { \
+    PCSR_TRY auto& x = T(h); return H(expr); PCSR_CATCH(0)       \
   }
 
 // libtorch lets cuDNN run float32 convolutions in TF32 on Ampere and later GPUs (10-bit
@@ -201,21 +203,16 @@ JNI_FN(jlong, torchFromBlob)(JNIEnv* env, jobject, jobject buffer, jlongArray sh
   return H(std::move(t));
   PCSR_CATCH(0)
 }
-JNI_FN(jlong, torchEmpty)(JNIEnv* env, jobject, jlongArray shape, jint dtype, jint layout,
-                          jintArray device, jboolean grad) {
-  PCSR_TRY return H(at::empty(Longs(env, shape), Options(env, dtype, layout, device, grad)));
-  PCSR_CATCH(0)
-}
-JNI_FN(jlong, torchZeros)(JNIEnv* env, jobject, jlongArray shape, jint dtype, jint layout,
-                          jintArray device, jboolean grad) {
-  PCSR_TRY return H(at::zeros(Longs(env, shape), Options(env, dtype, layout, device, grad)));
-  PCSR_CATCH(0)
-}
-JNI_FN(jlong, torchOnes)(JNIEnv* env, jobject, jlongArray shape, jint dtype, jint layout,
-                         jintArray device, jboolean grad) {
-  PCSR_TRY return H(at::ones(Longs(env, shape), Options(env, dtype, layout, device, grad)));
-  PCSR_CATCH(0)
-}
+// Factories of a shape and tensor options (data type, layout, device, requires_grad).
+#define FACTORY(name, fn)                                                              \
+  JNI_FN(jlong, name)(JNIEnv * env, jobject, jlongArray shape, jint dtype, jint layout, \
+                      jintArray device, jboolean grad) {                               \
+    PCSR_TRY return H(fn(Longs(env, shape), Options(env, dtype, layout, device, grad))); \
+    PCSR_CATCH(0)                                                                      \
+  }
+FACTORY(torchEmpty, at::empty)
+FACTORY(torchZeros, at::zeros)
+FACTORY(torchOnes, at::ones)
 JNI_FN(jlong, torchFull)(JNIEnv* env, jobject, jlongArray shape, jdouble value, jint dtype,
                          jint layout, jintArray device, jboolean grad) {
   PCSR_TRY
@@ -318,37 +315,23 @@ JNI_FN(void, torchAttachGrad)(JNIEnv* env, jobject, jlong h, jboolean grad) {
 UNARY(torchDetachGrad, x.detach())
 
 // ---- shape ---------------------------------------------------------------------------------
-JNI_FN(jlong, torchReshape)(JNIEnv* env, jobject, jlong h, jlongArray shape) {
-  PCSR_TRY return H(T(h).reshape(Longs(env, shape))); PCSR_CATCH(0)
-}
-JNI_FN(jlong, torchPermute)(JNIEnv* env, jobject, jlong h, jlongArray dims) {
-  PCSR_TRY return H(T(h).permute(Longs(env, dims))); PCSR_CATCH(0)
-}
+WITH_LONGS(torchReshape, x.reshape(v))
+WITH_LONGS(torchPermute, x.permute(v))
 JNI_FN(jlong, torchTranspose)(JNIEnv* env, jobject, jlong h, jlong a, jlong b) {
   PCSR_TRY return H(T(h).transpose(a, b)); PCSR_CATCH(0)
 }
-JNI_FN(jlong, torchUnsqueeze)(JNIEnv* env, jobject, jlong h, jlong dim) {
-  PCSR_TRY return H(T(h).unsqueeze(dim)); PCSR_CATCH(0)
-}
+WITH_LONG(torchUnsqueeze, x.unsqueeze(n))
 UNARY(torchSqueeze__J, x.squeeze())
-JNI_FN(jlong, torchSqueeze__JJ)(JNIEnv* env, jobject, jlong h, jlong dim) {
-  PCSR_TRY return H(T(h).squeeze(dim)); PCSR_CATCH(0)
-}
+WITH_LONG(torchSqueeze__JJ, x.squeeze(n))
 JNI_FN(jlong, torchFlatten)(JNIEnv* env, jobject, jlong h, jlong start, jlong end) {
   PCSR_TRY return H(T(h).flatten(start, end)); PCSR_CATCH(0)
 }
-JNI_FN(jlong, torchExpand)(JNIEnv* env, jobject, jlong h, jlongArray shape) {
-  PCSR_TRY return H(T(h).expand(Longs(env, shape))); PCSR_CATCH(0)
-}
-JNI_FN(jlong, torchRepeat)(JNIEnv* env, jobject, jlong h, jlongArray repeats) {
-  PCSR_TRY return H(T(h).repeat(Longs(env, repeats))); PCSR_CATCH(0)
-}
+WITH_LONGS(torchExpand, x.expand(v))
+WITH_LONGS(torchRepeat, x.repeat(v))
 JNI_FN(jlong, torchRepeatInterleave)(JNIEnv* env, jobject, jlong h, jlong repeats, jlong dim) {
   PCSR_TRY return H(T(h).repeat_interleave(repeats, dim)); PCSR_CATCH(0)
 }
-JNI_FN(jlong, torchFlip)(JNIEnv* env, jobject, jlong h, jlongArray dims) {
-  PCSR_TRY return H(T(h).flip(Longs(env, dims))); PCSR_CATCH(0)
-}
+WITH_LONGS(torchFlip, x.flip(v))
 JNI_FN(jlong, torchSlice)(JNIEnv* env, jobject, jlong h, jlong dim, jlong start, jlong end,
                           jlong step) {
   PCSR_TRY return H(T(h).slice(dim, start, end, step)); PCSR_CATCH(0)
