@@ -60,9 +60,12 @@ record MachineLimits(double gemm, double conv) {
     return flops * reps / best;
   }
 
-  /** Reads one element back, which waits for the queue on a GPU; then frees the result. */
+  /**
+   * Reads one element back, which waits for the queue on a GPU; then frees the result. Indexes
+   * the element in place: a reshape would copy a channels-last result whole inside the timing.
+   */
   private static void finish(NDArray result) {
-    try (result; NDArray flat = result.reshape(-1); NDArray first = flat.get(0)) {
+    try (result; NDArray first = result.get(new long[result.getShape().dimension()])) {
       first.toByteArray();
     }
   }

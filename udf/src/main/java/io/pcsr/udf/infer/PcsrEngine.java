@@ -147,7 +147,7 @@ public final class PcsrEngine implements AutoCloseable {
    */
   static void awaitDevice(NDArray a) {
     if (a.getDevice().isGpu() && a.size() > 0) {
-      try (NDArray flat = a.reshape(-1); NDArray first = flat.get(0)) {
+      try (NDArray first = a.get(new long[a.getShape().dimension()])) {
         first.toByteArray();
       }
     }
