@@ -6,8 +6,9 @@ import java.util.stream.IntStream;
 /**
  * The engine's own array loops (bilinear residual, adding upsampler output), optionally spread
  * over the JVM's common pool. Only when the model runs on a GPU: there one task feeds the device
- * and the host's other cores would idle while these loops run (on an H100 they were most of a
- * 2K image's 70 ms); on a CPU executor every core already runs a task of its own.
+ * and the host's other cores would idle while these loops run (on an H100, with the count-first
+ * ChunkRoutes, a 2K all-heavy image went from 70 to 60 ms); on a CPU executor every core already
+ * runs a task of its own.
  */
 final class HostLoops {
   private HostLoops() {}
