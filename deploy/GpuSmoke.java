@@ -54,8 +54,10 @@ public class GpuSmoke {
 
   static int run(String expect, Path model, Path out, List<Path> images) throws Exception {
     Device device = Engine.getInstance().defaultDevice();
-    System.out.printf("[%s] PyTorch %s through DJL, default device %s, GPUs visible %d%n", expect,
-        Engine.getInstance().getVersion(), device, Engine.getInstance().getGpuCount());
+    // getVersion() echoes PYTORCH_VERSION when that is set, so also name the libtorch folder
+    System.out.printf("[%s] PyTorch %s through DJL (libtorch at %s), default device %s, GPUs"
+        + " visible %d%n", expect, Engine.getInstance().getVersion(),
+        ai.djl.pytorch.jni.LibUtils.getLibtorchPath(), device, Engine.getInstance().getGpuCount());
     if (expect.equals("gpu") != device.isGpu()) {
       System.err.printf("gpu-smoke: expected the %s but DJL's default device is %s%n", expect, device);
       return 3;
