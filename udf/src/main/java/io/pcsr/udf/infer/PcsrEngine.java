@@ -343,15 +343,7 @@ public final class PcsrEngine implements AutoCloseable {
     for (int t0 = 0; t0 < s2; t0 += perBlock) {
       int t1 = Math.min(s2, t0 + perBlock);
       try (NDManager block = chunk.newSubManager()) {
-        NDArray offsets = offsetBias.get(new NDIndex("{}:{}", t0, t1));
-        offsets.attach(block);
-        NDArray bias = offsets.reshape(t1 - t0, 1, mlp.firstWidth());
-        bias.attach(block);
-        NDArray pre = zRow.add(bias);
-        pre.attach(block);
-        NDArray rgb = mlp.finish(pre);
-        rgb.attach(block);
-        float[] v = hostFloats(rgb); // (t1 - t0, k, 3) offset-major
+        float[] v = hostFloats(offsetsRgb(block, zRow, offsetBias, mlp, t0, t1)); // (t1 - t0, k, 3)
         for (int t = t0; t < t1; t++) {
           int offset = (t / scale) * hrW + t % scale;
           int src = (t - t0) * k * 3;
@@ -369,6 +361,23 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
+   * The upsampler's RGB for offsets [t0, t1) of every row of {@code zRow} (the projected
+   * features, (1, k, H1)): (t1 - t0, k, 3) offset-major, owned by {@code block}.
+   */
+  private static NDArray offsetsRgb(NDManager block, NDArray zRow, NDArray offsetBias,
+      PixelMlp mlp, int t0, int t1) {
+    NDArray offsets = offsetBias.get(new NDIndex("{}:{}", t0, t1));
+    offsets.attach(block);
+    NDArray bias = offsets.reshape(t1 - t0, 1, mlp.firstWidth());
+    bias.attach(block);
+    NDArray pre = zRow.add(bias);
+    pre.attach(block);
+    NDArray rgb = mlp.finish(pre);
+    rgb.attach(block);
+    return rgb;
+  }
+
+  /**
    * All offsets of whole LR rows at once, put in raster order on the device, then added to
    * {@code out} sequentially (where {@code lightOnly} is 0, when given).
    */
@@ -376,12 +385,7 @@ public final class PcsrEngine implements AutoCloseable {
       int p0, int k, int regionWidth, byte[] lightOnly, float[] out, int plane) {
     int s2 = scale * scale;
     try (NDManager block = chunk.newSubManager()) {
-      NDArray bias = offsetBias.reshape(s2, 1, mlp.firstWidth());
-      bias.attach(block);
-      NDArray pre = zRow.add(bias);
-      pre.attach(block);
-      NDArray rgb = mlp.finish(pre);
-      rgb.attach(block);
+      NDArray rgb = offsetsRgb(block, zRow, offsetBias, mlp, 0, s2);
       NDArray raster = hrRaster(rgb, k, regionWidth, 3);
       raster.attach(block);
       float[] v = hostFloats(raster);
