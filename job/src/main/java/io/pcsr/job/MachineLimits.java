@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import io.pcsr.udf.infer.DeviceWait;
 import java.util.function.Supplier;
 
 /**
@@ -60,13 +61,10 @@ record MachineLimits(double gemm, double conv) {
     return flops * reps / best;
   }
 
-  /**
-   * Reads one element back, which waits for the queue on a GPU; then frees the result. Indexes
-   * the element in place: a reshape would copy a channels-last result whole inside the timing.
-   */
+  /** Waits for the result on a GPU ({@link DeviceWait}), then frees it. */
   private static void finish(NDArray result) {
-    try (result; NDArray first = result.get(new long[result.getShape().dimension()])) {
-      first.toByteArray();
+    try (result) {
+      DeviceWait.until(result);
     }
   }
 }

@@ -126,7 +126,7 @@ public final class PcsrEngine implements AutoCloseable {
     try {
       long t0 = System.nanoTime();
       NDArray featureRows = encode(m, lr, region);
-      awaitDevice(featureRows);
+      DeviceWait.until(featureRows); // the backbone's time, not billed to the classifier
       long t1 = System.nanoTime();
       int hrPixels = region.pixels() * scale * scale;
       float[] pLight = new float[hrPixels];
@@ -137,19 +137,6 @@ public final class PcsrEngine implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       m.close();
       throw e;
-    }
-  }
-
-  /**
-   * On a GPU, waits until {@code a} is computed, so that the backbone's time is not billed to
-   * the classifier (CUDA ops return once queued; the first copy to the host waits for all of
-   * them). Reads one element: microseconds, against milliseconds of backbone.
-   */
-  static void awaitDevice(NDArray a) {
-    if (a.getDevice().isGpu() && a.size() > 0) {
-      try (NDArray first = a.get(new long[a.getShape().dimension()])) {
-        first.toByteArray();
-      }
     }
   }
 
