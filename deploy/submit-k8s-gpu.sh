@@ -27,7 +27,7 @@ cores="${PCSR_EXECUTOR_CORES:-4}"
 submit="${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit"
 # DJL: natives in the image (PYTORCH_LIBRARY_PATH), never downloaded, no call home; the JNI copy
 # goes to /tmp (an emptyDir in the pod template), so a read-only root filesystem is fine
-jvm_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR=/tmp/djl-cache"
+jvm_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR=/tmp/djl-cache --add-modules=jdk.incubator.vector"
 
 cmd=("$submit" --master "k8s://$api" --deploy-mode cluster --name pcsr --class io.pcsr.job.PcsrCli
   --conf "spark.kubernetes.container.image=$image"

@@ -28,7 +28,7 @@ submit="${SPARK_HOME:+$SPARK_HOME/bin/}spark-submit"
 
 # DJL: natives from PYTORCH_LIBRARY_PATH, never downloaded; no call home; its small JNI copy goes
 # to the container's working directory (writable, removed with the container, any home dir)
-jvm_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR=./djl-cache"
+jvm_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -DDJL_CACHE_DIR=./djl-cache --add-modules=jdk.incubator.vector"
 env_conf=()
 for target in spark.executorEnv spark.yarn.appMasterEnv; do # executors, and the driver (cluster mode)
   env_conf+=(--conf "$target.DJL_OFFLINE=true" --conf "$target.OPT_OUT_TRACKING=true"

@@ -31,6 +31,7 @@ import io.pcsr.udf.model.PixelMlp;
  * <p>Thread-safe: the model's weights are only read; each call works in its own NDManager.
  */
 public final class PcsrEngine implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PcsrEngine.class);
   /**
    * LR pixels per chunk on a CPU: s^2 x this many HR rows go through the classifier and the
    * light upsampler at a time (their activations are narrow: 16384 x 21 floats fit in L2),
@@ -53,7 +54,10 @@ public final class PcsrEngine implements AutoCloseable {
    * chunk is sized to fill the device, the whole chunk is one block.
    */
   private final int heavyBlockRows;
-  /** Host-side loops over the common pool: on a GPU only (see {@link HostLoops}). */
+  /**
+   * Host-side loops over the common pool: on a GPU (see {@link HostLoops}); the light
+   * upsampler on the host also when libtorch itself was given more than one thread.
+   */
   private final boolean hostParallel;
   /** Values per piece when adding an upsampler's raster rows in parallel. */
   private static final int ADD_PIECE = 1 << 16;
@@ -61,6 +65,8 @@ public final class PcsrEngine implements AutoCloseable {
   private final NDArray lightBias;
   private final NDArray heavyBias;
   private final float[] mean;
+  /** The light upsampler on the JVM's SIMD units (CPU, float32, module present), else null. */
+  private final VectorMlp lightOnHost;
 
   public PcsrEngine(PcsrModel model, int scale) {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
@@ -84,6 +90,11 @@ public final class PcsrEngine implements AutoCloseable {
     this.lightBias = offsetBias(model.light());
     this.heavyBias = offsetBias(model.heavy());
     this.mean = model.rgbMean();
+    this.lightOnHost = !manager.getDevice().isGpu()
+        && model.precision().dataType() == DataType.FLOAT32
+        && model.light().layerCount() > 1 && VectorMlpSupport.usable()
+        ? new VectorMlp(model.light(), scale) : null;
+    LOG.info("PCSR engine: {}", lightPath());
   }
 
   private NDArray offsetBias(PixelMlp mlp) {
@@ -115,6 +126,18 @@ public final class PcsrEngine implements AutoCloseable {
   public PcsrModel model() { return model; }
 
   public int scale() { return scale; }
+
+  /** Whether the light upsampler runs on the JVM's SIMD units ({@link VectorMlp}). */
+  public boolean lightOnHost() { return lightOnHost != null; }
+
+  /** Where the light upsampler runs, and why: for logs and benchmark headers. */
+  public String lightPath() {
+    if (lightOnHost != null || !VectorMlpSupport.usable()) {
+      return VectorMlpSupport.describe();
+    }
+    return "light upsampler: libtorch (" + manager.getDevice() + ", "
+        + model.precision().label() + ")";
+  }
 
   /** LR pixels per chunk (s^2 times as many HR rows go through an MLP at once). */
   public int chunkLrPixels() { return chunkLrPixels; }
@@ -289,8 +312,12 @@ public final class PcsrEngine implements AutoCloseable {
         } else {
           if (routes.heavyCount() < routes.size()) {
             lightRows += routes.size();
-            runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
-                region.width(), heavyFlags, out, hrH, hrW);
+            if (lightOnHost != null) {
+              addLightOnHost(chunk, rows, p0, p1, region.width(), heavyFlags, out, hrW);
+            } else {
+              runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
+                  region.width(), heavyFlags, out, hrH, hrW);
+            }
           }
           runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
         }
@@ -398,6 +425,32 @@ public final class PcsrEngine implements AutoCloseable {
         }
       });
     }
+  }
+
+  /**
+   * The light upsampler over every sub-pixel of LR pixels [p0, p1), added to {@code out} where
+   * the pixel is light: libtorch projects the features (a 52-deep product, which it does well),
+   * {@link VectorMlp} does the rest on the host.
+   */
+  private void addLightOnHost(NDManager chunk, NDArray rows, int p0, int p1, int regionWidth,
+      byte[] heavyFlags, float[] out, int hrW) {
+    PixelMlp light = model.light();
+    NDArray z = light.projectFeatures(rows); // (k, firstWidth): the constant column is unused
+    z.attach(chunk);
+    float[] rowMajor = z.toFloatArray();
+    int k = p1 - p0;
+    int width = light.hiddenWidth(0);
+    int rowStride = light.firstWidth();
+    int span = lightOnHost.span();
+    int stride = (k + span - 1) / span * span;
+    float[] featureMajor = new float[width * stride];
+    for (int q = 0; q < k; q++) {
+      for (int i = 0; i < width; i++) {
+        featureMajor[i * stride + q] = rowMajor[q * rowStride + i];
+      }
+    }
+    lightOnHost.addTo(featureMajor, stride, k, scale, hrCorners(p0, p1, regionWidth, hrW), hrW,
+        heavyFlags, out, out.length / 3, hostParallel || JniUtils.getNumThreads() > 1);
   }
 
   /** One upsampler on the chunk rows routed to it; adds its RGB to {@code out}. */

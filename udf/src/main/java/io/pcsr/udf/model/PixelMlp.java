@@ -33,6 +33,9 @@ public final class PixelMlp implements AutoCloseable {
   // layers after the first, transposed for x . W: (in + 1, out [+ 1]); the last input row holds
   // the bias, the extra output column (hidden layers only) keeps the constant 1
   private final List<NDArray> weights = new ArrayList<>();
+  // the same layers as host arrays, (out, in) row-major, for kernels outside libtorch
+  private final List<float[]> hostWeights = new ArrayList<>();
+  private final List<float[]> hostBiases = new ArrayList<>();
 
   /** An upsampler: RGB out. */
   public static PixelMlp upsampler(Weights w, int featureDim, List<Integer> hidden) {
@@ -84,6 +87,8 @@ public final class PixelMlp implements AutoCloseable {
       if (logitDifferences && last) {
         toDifferences(weight, bias, widths[l - 1]);
       }
+      hostWeights.add(weight);
+      hostBiases.add(bias);
       weights.add(w.array(withBiasRow(weight, bias, widths[l - 1], widths[l], !last),
           widths[l - 1] + 1, widths[l] + (last ? 0 : 1)));
     }
@@ -127,6 +132,18 @@ public final class PixelMlp implements AutoCloseable {
   public int firstWidth() { return widths[0] + carry; }
 
   public int outDim() { return widths[widths.length - 1]; }
+
+  /** Linear layers, the first included. */
+  public int layerCount() { return widths.length; }
+
+  /** Output width of linear layer {@code l} (hidden width for l below layerCount() - 1). */
+  public int hiddenWidth(int l) { return widths[l]; }
+
+  /** Weight of linear layer {@code l >= 1}, (out, in) row-major; a copy. */
+  public float[] layerWeight(int l) { return hostWeights.get(l - 1).clone(); }
+
+  /** Bias of linear layer {@code l >= 1}; a copy. */
+  public float[] layerBias(int l) { return hostBiases.get(l - 1).clone(); }
 
   /** The widest layer output (hidden or final): what bounds one row's live activations. */
   public int widestLayer() {

@@ -1,0 +1,77 @@
+package io.pcsr.udf.infer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.model.PcsrModel;
+import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.testing.Reference;
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The light upsampler on the JVM's SIMD units gives libtorch's image. Chunks of 100 LR pixels
+ * are not a multiple of the kernel's lane span, so the padded lanes are exercised too.
+ */
+class VectorMlpTest {
+
+  @AfterAll
+  static void release() {
+    ModelCache.clear();
+  }
+
+  @Test
+  void testRunnerResolvesTheVectorModule() {
+    // the build passes --add-modules=jdk.incubator.vector to every test JVM, as the launcher
+    // and the cluster scripts do; without it the comparison below would test nothing
+    assertTrue(VectorMlpSupport.usable(), VectorMlpSupport.describe());
+  }
+
+  @ParameterizedTest(name = "{0} {1} chunk {2}")
+  @CsvSource({"carn, k=0, 100", "carn, adaptive, 1024", "fsrcnn, heavy-share=0.3, 100",
+      "fsrcnn, k=0, 4096"})
+  void sameImageAsLibtorch(String backbone, String routing, int chunk) throws IOException {
+    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
+        .crop(60, 100, 41, 97);
+    RoutingPolicy policy = RoutingPolicy.parse(routing);
+    PcsrModel model = ModelCache.engine(
+        Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
+    try (PcsrEngine simd = new PcsrEngine(model, 4, chunk);
+        PcsrEngine torch = libtorchLight(model, chunk)) {
+      assertTrue(simd.lightOnHost());
+      assertFalse(torch.lightOnHost());
+      SrResult a = new Upscaler(simd).upscale(lr, policy, true);
+      SrResult b = new Upscaler(torch).upscale(lr, policy, true);
+      assertArrayEquals(b.heavyShare(), a.heavyShare(), "classes");
+      assertTrue(a.heavyPixels() < (long) lr.height() * lr.width() * 16,
+          "some pixels must be light for the comparison to mean anything");
+      float[] x = a.image().data();
+      float[] y = b.image().data();
+      double max = 0;
+      for (int i = 0; i < x.length; i++) {
+        max = Math.max(max, Math.abs(x[i] - y[i]));
+      }
+      assertTrue(max <= 1e-5, "max |diff| " + max);
+    }
+  }
+
+  private static PcsrEngine libtorchLight(PcsrModel model, int chunk) {
+    String before = System.getProperty(VectorMlpSupport.ENABLED_PROPERTY);
+    System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, "false");
+    try {
+      return new PcsrEngine(model, 4, chunk);
+    } finally {
+      if (before == null) {
+        System.clearProperty(VectorMlpSupport.ENABLED_PROPERTY);
+      } else {
+        System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, before);
+      }
+    }
+  }
+}
