@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
         lr.height(), hr.width(), hr.height(), ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeat,
         ai.djl.engine.Engine.getInstance().defaultDevice(), precision.label(),
         up.engine().chunkLrPixels());
-    System.out.println(up.engine().lightPath());
+    System.out.println(up.engine().narrowMlps());
     up.upscale(lr, new RoutingPolicy.KRule(0), true); // warm-up: JIT, allocator, oneDNN kernels
     java.util.Map<String, Setting> settings = new java.util.LinkedHashMap<>();
     settings.put("all-heavy (k=-25)", u -> u.upscale(lr, new RoutingPolicy.KRule(-25), false));

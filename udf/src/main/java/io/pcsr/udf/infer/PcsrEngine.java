@@ -67,6 +67,8 @@ public final class PcsrEngine implements AutoCloseable {
   private final float[] mean;
   /** The light upsampler on the JVM's SIMD units (CPU, float32, module present), else null. */
   private final VectorMlp lightOnHost;
+  /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
+  private final VectorMlp classifierOnHost;
 
   public PcsrEngine(PcsrModel model, int scale) {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
@@ -90,11 +92,13 @@ public final class PcsrEngine implements AutoCloseable {
     this.lightBias = offsetBias(model.light());
     this.heavyBias = offsetBias(model.heavy());
     this.mean = model.rgbMean();
-    this.lightOnHost = !manager.getDevice().isGpu()
-        && model.precision().dataType() == DataType.FLOAT32
-        && model.light().layerCount() > 1 && VectorMlpSupport.usable()
+    boolean host = !manager.getDevice().isGpu()
+        && model.precision().dataType() == DataType.FLOAT32 && VectorMlpSupport.usable();
+    this.lightOnHost = host && model.light().layerCount() > 1
         ? new VectorMlp(model.light(), scale) : null;
-    LOG.info("PCSR engine: {}", lightPath());
+    this.classifierOnHost = host && model.classifier().layerCount() > 1
+        ? new VectorMlp(model.classifier(), scale) : null;
+    LOG.info("PCSR engine: {}", narrowMlps());
   }
 
   private NDArray offsetBias(PixelMlp mlp) {
@@ -130,12 +134,19 @@ public final class PcsrEngine implements AutoCloseable {
   /** Whether the light upsampler runs on the JVM's SIMD units ({@link VectorMlp}). */
   public boolean lightOnHost() { return lightOnHost != null; }
 
-  /** Where the light upsampler runs, and why: for logs and benchmark headers. */
-  public String lightPath() {
-    if (lightOnHost != null || !VectorMlpSupport.usable()) {
+  /** Whether the classifier runs on the JVM's SIMD units. */
+  public boolean classifierOnHost() { return classifierOnHost != null; }
+
+  /** Where the narrow MLPs (light upsampler, classifier) run, and why: for logs and benchmarks. */
+  public String narrowMlps() {
+    if (lightOnHost != null) {
+      return (classifierOnHost != null ? "light upsampler and classifier" : "light upsampler")
+          + ": JVM SIMD (" + VectorMlp.describeLanes() + ")";
+    }
+    if (!VectorMlpSupport.usable()) {
       return VectorMlpSupport.describe();
     }
-    return "light upsampler: libtorch (" + manager.getDevice() + ", "
+    return "light upsampler and classifier: libtorch (" + manager.getDevice() + ", "
         + model.precision().label() + ")";
   }
 
@@ -200,6 +211,10 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   private void classifyChunks(NDArray featureRows, LrRegion region, float[] pLight, float[] pHeavy) {
+    if (classifierOnHost != null) {
+      classifyOnHost(featureRows, region, pLight, pHeavy);
+      return;
+    }
     PixelMlp cls = model.classifier();
     int s2 = scale * scale;
     int n = region.pixels();
@@ -227,6 +242,29 @@ public final class PcsrEngine implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The classifier through {@link VectorMlp}, chunk by chunk. */
+  private void classifyOnHost(NDArray featureRows, LrRegion region, float[] pLight,
+      float[] pHeavy) {
+    int n = region.pixels();
+    int hrW = region.width() * scale;
+    for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+      int p1 = Math.min(n, p0 + chunkLrPixels);
+      try (NDManager chunk = featureRows.getManager().newSubManager()) {
+        NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
+        rows.attach(chunk);
+        FeatureMajor f = FeatureMajor.of(chunk, rows, model.classifier(),
+            classifierOnHost.span());
+        classifierOnHost.probabilities(f.data(), f.stride(), p1 - p0, scale,
+            hrCorners(p0, p1, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
+      }
+    }
+  }
+
+  /** Host kernels use the common pool on a GPU, or where libtorch was given several threads. */
+  private boolean hostThreads() {
+    return hostParallel || JniUtils.getNumThreads() > 1;
   }
 
   /**
@@ -434,23 +472,36 @@ public final class PcsrEngine implements AutoCloseable {
    */
   private void addLightOnHost(NDManager chunk, NDArray rows, int p0, int p1, int regionWidth,
       byte[] heavyFlags, float[] out, int hrW) {
-    PixelMlp light = model.light();
-    NDArray z = light.projectFeatures(rows); // (k, firstWidth): the constant column is unused
-    z.attach(chunk);
-    float[] rowMajor = z.toFloatArray();
-    int k = p1 - p0;
-    int width = light.hiddenWidth(0);
-    int rowStride = light.firstWidth();
-    int span = lightOnHost.span();
-    int stride = (k + span - 1) / span * span;
-    float[] featureMajor = new float[width * stride];
-    for (int q = 0; q < k; q++) {
-      for (int i = 0; i < width; i++) {
-        featureMajor[i * stride + q] = rowMajor[q * rowStride + i];
+    FeatureMajor f = FeatureMajor.of(chunk, rows, model.light(), lightOnHost.span());
+    lightOnHost.addTo(f.data(), f.stride(), p1 - p0, scale,
+        hrCorners(p0, p1, regionWidth, hrW), hrW, heavyFlags, out, out.length / 3,
+        hostThreads());
+  }
+
+  /**
+   * An MLP's first-layer feature projection of a chunk's rows, feature-major for
+   * {@link VectorMlp}: (hidden width, stride), stride a multiple of the kernel's lane span.
+   */
+  private record FeatureMajor(float[] data, int stride) {
+    static FeatureMajor of(NDManager chunk, NDArray rows, PixelMlp mlp, int span) {
+      NDArray z = mlp.projectFeatures(rows); // (k, firstWidth): the constant column is unused
+      z.attach(chunk);
+      NDArray byFeature = z.transpose(1, 0);
+      byFeature.attach(chunk);
+      int k = (int) z.getShape().get(0);
+      // libtorch lays out the transpose (a view, copied when read)
+      float[] data = byFeature.toFloatArray();
+      if (k % span == 0) {
+        return new FeatureMajor(data, k);
       }
+      int stride = (k + span - 1) / span * span;
+      int width = mlp.hiddenWidth(0);
+      float[] padded = new float[width * stride];
+      for (int i = 0; i < width; i++) {
+        System.arraycopy(data, i * k, padded, i * stride, k);
+      }
+      return new FeatureMajor(padded, stride);
     }
-    lightOnHost.addTo(featureMajor, stride, k, scale, hrCorners(p0, p1, regionWidth, hrW), hrW,
-        heavyFlags, out, out.length / 3, hostParallel || JniUtils.getNumThreads() > 1);
   }
 
   /** One upsampler on the chunk rows routed to it; adds its RGB to {@code out}. */

@@ -2,16 +2,19 @@ package io.pcsr.udf.infer;
 
 import io.pcsr.udf.model.PixelMlp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A narrow per-pixel MLP (the light upsampler) on the JVM's SIMD units, for the CPU engine.
+ * A narrow per-pixel MLP (the light upsampler, the classifier) on the JVM's SIMD units, for the
+ * CPU engine.
  *
  * <p>Why not libtorch: the light MLP's layers are 21 wide, and a product that narrow ran at
  * 20-26 GFLOP/s through libtorch here (its GEMM reaches 160 on one core), plus a separate ReLU
  * pass over each activation. Here a group of LR pixels sits across the vector lanes, all of a
  * row's activations stay in L1, each weight is broadcast once per group, and the bias and ReLU
- * cost nothing extra. The heavy MLP (74 wide) stays with libtorch, whose GEMM does better there.
+ * cost nothing extra. The classifier (10 wide) gains the same way. The heavy MLP (74 wide)
+ * stays with libtorch, whose GEMM does better there.
  *
  * <p>Loaded only after {@link VectorMlpSupport#usable()} has seen the incubator module: this
  * class links against {@code jdk.incubator.vector}.
@@ -49,7 +52,7 @@ final class VectorMlp {
     }
     this.widest = w;
     if (layers == 0) {
-      throw new IllegalArgumentException("VectorMlp needs at least one hidden layer");
+      throw new IllegalArgumentException("VectorMlp needs an MLP with a hidden layer");
     }
   }
 
@@ -63,8 +66,13 @@ final class VectorMlp {
     return span;
   }
 
+  /** Output width of the MLP's last layer. */
+  int outDim() {
+    return biases[biases.length - 1].length;
+  }
+
   /**
-   * Adds the MLP's output to the HR planes of {@code out} for every sub-pixel of LR pixels
+   * Adds an upsampler's RGB to the HR planes of {@code out} for every sub-pixel of LR pixels
    * [0, k) of a chunk, where {@code skip} (when given) is 0.
    *
    * @param features feature-major projected features, (firstWidth, stride) with stride a
@@ -74,38 +82,77 @@ final class VectorMlp {
    */
   void addTo(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
       byte[] skip, float[] out, int plane, boolean parallel) {
+    requireOutputs(3);
     // offsets write disjoint HR pixels, so they can go to different threads
-    HostLoops.forEach(scale * scale, parallel, t -> addOffset(features, stride, k, t, scale,
-        corner, hrWidth, skip, out, plane));
-  }
-
-  private void addOffset(float[] features, int stride, int k, int t, int scale, int[] corner,
-      int hrWidth, byte[] skip, float[] out, int plane) {
-    float[] a = new float[widest * span];
-    float[] b = new float[widest * span];
-    int outDim = biases[biases.length - 1].length;
-    int offset = (t / scale) * hrWidth + t % scale;
-    for (int q = 0; q < k; q += span) {
-      firstLayer(features, stride, q, t, a);
-      float[] in = a;
-      float[] res = b;
-      for (int l = 0; l < weights.length; l++) {
-        layer(in, res, weights[l], biases[l], l < weights.length - 1);
-        float[] swap = in;
-        in = res;
-        res = swap;
-      }
-      // in holds the output, (outDim, span)
-      int n = Math.min(span, k - q);
-      for (int g = 0; g < n; g++) {
-        int at = corner[q + g] + offset;
-        if (skip == null || skip[at] == 0) {
-          for (int c = 0; c < outDim; c++) {
-            out[c * plane + at] += in[c * span + g];
+    HostLoops.forEach(scale * scale, parallel, t -> {
+      float[][] scratch = scratch();
+      int offset = (t / scale) * hrWidth + t % scale;
+      for (int q = 0; q < k; q += span) {
+        float[] rgb = forward(features, stride, q, t, scratch); // (3, span)
+        int n = Math.min(span, k - q);
+        for (int g = 0; g < n; g++) {
+          int at = corner[q + g] + offset;
+          if (skip == null || skip[at] == 0) {
+            out[at] += rgb[g];
+            out[plane + at] += rgb[span + g];
+            out[2 * plane + at] += rgb[2 * span + g];
           }
         }
       }
+    });
+  }
+
+  /**
+   * The classifier's class probabilities for every sub-pixel of LR pixels [0, k): its two
+   * outputs are logit differences (see {@code PixelMlp.classifier}), whose sigmoids are the
+   * softmax probabilities. Arguments as for {@link #addTo}.
+   */
+  void probabilities(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
+      float[] pLight, float[] pHeavy, boolean parallel) {
+    requireOutputs(2);
+    HostLoops.forEach(scale * scale, parallel, t -> {
+      float[][] scratch = scratch();
+      int offset = (t / scale) * hrWidth + t % scale;
+      for (int q = 0; q < k; q += span) {
+        float[] d = forward(features, stride, q, t, scratch); // (2, span)
+        for (int v = 0; v < 2 * span; v += lanes) {
+          FloatVector x = FloatVector.fromArray(SPECIES, d, v);
+          FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f))
+              .intoArray(d, v);
+        }
+        int n = Math.min(span, k - q);
+        for (int g = 0; g < n; g++) {
+          int at = corner[q + g] + offset;
+          pLight[at] = d[g];
+          pHeavy[at] = d[span + g];
+        }
+      }
+    });
+  }
+
+  private void requireOutputs(int n) {
+    if (outDim() != n) {
+      throw new IllegalStateException("this MLP has " + outDim() + " outputs, not " + n);
     }
+  }
+
+  /** Two activation buffers of the widest layer. */
+  private float[][] scratch() {
+    return new float[][] {new float[widest * span], new float[widest * span]};
+  }
+
+  /** The MLP on LR pixels [q, q + span) at offset t; returns the buffer holding its output. */
+  private float[] forward(float[] features, int stride, int q, int t, float[][] scratch) {
+    float[] in = scratch[0];
+    float[] res = scratch[1];
+    firstLayer(features, stride, q, t, in);
+    for (int l = 0; l < weights.length; l++) {
+      layer(in, res, weights[l], biases[l], l < weights.length - 1);
+      float[] swap = in;
+      in = res;
+      res = swap;
+    }
+    return in;
   }
 
   /** ReLU(projected features + the offset's bias) of LR pixels [q, q + span). */

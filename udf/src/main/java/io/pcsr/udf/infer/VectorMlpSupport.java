@@ -4,10 +4,11 @@ package io.pcsr.udf.infer;
  * Whether this JVM can run {@link VectorMlp}: the incubating {@code jdk.incubator.vector} module
  * must be resolved at start-up ({@code --add-modules=jdk.incubator.vector}, which the launcher,
  * the test runner and the cluster scripts pass). Without it the engine runs the light
- * upsampler through libtorch, with the same results (to float rounding) and more time.
+ * upsampler and the classifier through libtorch, with the same results (to float rounding) and
+ * more time.
  */
 public final class VectorMlpSupport {
-  /** Set to false to keep the light upsampler in libtorch even where the module is present. */
+  /** Set to false to keep the narrow MLPs in libtorch even where the module is present. */
   public static final String ENABLED_PROPERTY = "pcsr.vector.mlp";
 
   private static final String MODULE = "jdk.incubator.vector";
@@ -23,10 +24,10 @@ public final class VectorMlpSupport {
   /** One line for logs and benchmark headers. */
   public static String describe() {
     if (!MODULE_PRESENT) {
-      return "light upsampler: libtorch (start the JVM with --add-modules=" + MODULE
-          + " for the faster SIMD path)";
+      return "light upsampler and classifier: libtorch (start the JVM with --add-modules="
+          + MODULE + " for the faster SIMD path)";
     }
-    return usable() ? "light upsampler: JVM SIMD (" + VectorMlp.describeLanes() + ")"
-        : "light upsampler: libtorch (" + ENABLED_PROPERTY + "=false)";
+    return usable() ? "light upsampler and classifier: JVM SIMD (" + VectorMlp.describeLanes()
+        + ")" : "light upsampler and classifier: libtorch (" + ENABLED_PROPERTY + "=false)";
   }
 }

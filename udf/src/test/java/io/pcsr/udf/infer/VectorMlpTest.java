@@ -16,8 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The light upsampler on the JVM's SIMD units gives libtorch's image. Chunks of 100 LR pixels
- * are not a multiple of the kernel's lane span, so the padded lanes are exercised too.
+ * The light upsampler and the classifier on the JVM's SIMD units give libtorch's probabilities,
+ * classes and image. Chunks of 100 LR pixels are not a multiple of the kernel's lane span, so
+ * the padded lanes are exercised too. FSRCNN-PCSR's classifier is a single Linear and stays in
+ * libtorch.
  */
 class VectorMlpTest {
 
@@ -45,9 +47,16 @@ class VectorMlpTest {
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk);
         PcsrEngine torch = libtorchLight(model, chunk)) {
       assertTrue(simd.lightOnHost());
+      assertTrue(simd.classifierOnHost() == backbone.equals("carn"));
       assertFalse(torch.lightOnHost());
+      assertFalse(torch.classifierOnHost());
       SrResult a = new Upscaler(simd).upscale(lr, policy, true);
       SrResult b = new Upscaler(torch).upscale(lr, policy, true);
+      double maxP = 0;
+      for (int i = 0; i < a.pHeavy().length; i++) {
+        maxP = Math.max(maxP, Math.abs(a.pHeavy()[i] - b.pHeavy()[i]));
+      }
+      assertTrue(maxP <= 1e-6, "p_heavy max |diff| " + maxP);
       assertArrayEquals(b.heavyShare(), a.heavyShare(), "classes");
       assertTrue(a.heavyPixels() < (long) lr.height() * lr.width() * 16,
           "some pixels must be light for the comparison to mean anything");
