@@ -153,6 +153,12 @@ class ClusterExecutorLossTest extends SparkTestBase {
     String cleanOut = Files.readString(cleanLog);
     Assertions.assertEquals(0, p.exitValue(), tail(cleanOut));
     Assertions.assertTrue(cleanOut.contains("listed 12 = written 12 + errors 0 + skipped (finished before) 0"), tail(cleanOut));
+    // the script gives executors --add-modules=jdk.incubator.vector: without it they would fall
+    // back to libtorch for the light upsampler silently, same images, more time
+    String executorLogs = executorStderr(cluster.dir().resolve("work"));
+    Assertions.assertTrue(executorLogs.contains("PCSR engine: light upsampler: JVM SIMD"),
+        "no executor ran the light upsampler on the JVM's SIMD units: "
+            + executorLogs.lines().filter(l -> l.contains("PCSR engine")).toList());
 
     // 2. the same job; one executor JVM is killed once it is inside the PCSR stage
     Path killed = tmp.resolve("out-kill");
@@ -271,5 +277,16 @@ class ClusterExecutorLossTest extends SparkTestBase {
 
   private static String tail(String s) {
     return s.length() <= 6000 ? s : s.substring(s.length() - 6000);
+  }
+
+  /** Every executor's stderr under the workers' work directories, concatenated. */
+  private static String executorStderr(Path work) throws java.io.IOException {
+    StringBuilder all = new StringBuilder();
+    try (var files = Files.walk(work)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+        all.append(Files.readString(f));
+      }
+    }
+    return all.toString();
   }
 }
