@@ -31,6 +31,7 @@ final class VectorMlp {
   private final float[][] weights; // per later layer, (out, in) row-major
   private final float[][] biases;
   private final int widest;
+  private final int outputs;
 
   VectorMlp(PixelMlp mlp, int scale) {
     this.firstWidth = mlp.hiddenWidth(0);
@@ -44,16 +45,29 @@ final class VectorMlp {
     int layers = mlp.layerCount() - 1;
     this.weights = new float[layers][];
     this.biases = new float[layers][];
-    int w = firstWidth;
-    for (int l = 0; l < layers; l++) {
-      weights[l] = mlp.layerWeight(l + 1);
-      biases[l] = mlp.layerBias(l + 1);
-      w = Math.max(w, biases[l].length);
-    }
-    this.widest = w;
     if (layers == 0) {
       throw new IllegalArgumentException("VectorMlp needs an MLP with a hidden layer");
     }
+    // each layer's outputs are padded to an even count (a zero row, whose output the next
+    // layer's zero column ignores), so that layer() only ever computes outputs in pairs
+    int in = firstWidth;
+    int w = firstWidth;
+    for (int l = 0; l < layers; l++) {
+      float[] bias = mlp.layerBias(l + 1);
+      float[] weight = mlp.layerWeight(l + 1);
+      int out = bias.length;
+      int realIn = weight.length / out;
+      int paddedOut = out + (out & 1);
+      weights[l] = new float[paddedOut * in];
+      for (int o = 0; o < out; o++) {
+        System.arraycopy(weight, o * realIn, weights[l], o * in, realIn);
+      }
+      biases[l] = java.util.Arrays.copyOf(bias, paddedOut);
+      in = paddedOut;
+      w = Math.max(w, paddedOut);
+    }
+    this.widest = w;
+    this.outputs = mlp.outDim();
   }
 
   /** The vector shape this JVM runs, e.g. "16 float lanes". */
@@ -68,7 +82,7 @@ final class VectorMlp {
 
   /** Output width of the MLP's last layer. */
   int outDim() {
-    return biases[biases.length - 1].length;
+    return outputs;
   }
 
   /**
@@ -175,10 +189,9 @@ final class VectorMlp {
    * passing the vectors to a helper method made C2 box them, and the engine 3.5x slower.
    */
   private void layer(float[] src, float[] dst, float[] w, float[] bias, boolean relu) {
-    int out = bias.length;
+    int out = bias.length; // even (see the constructor)
     int in = w.length / out;
-    int j = 0;
-    for (; j + 2 <= out; j += 2) {
+    for (int j = 0; j < out; j += 2) {
       FloatVector a0 = FloatVector.broadcast(SPECIES, bias[j]);
       FloatVector a1 = a0;
       FloatVector a2 = a0;
@@ -227,31 +240,6 @@ final class VectorMlp {
       c1.intoArray(dst, next + lanes);
       c2.intoArray(dst, next + 2 * lanes);
       c3.intoArray(dst, next + 3 * lanes);
-    }
-    for (; j < out; j++) {
-      FloatVector a0 = FloatVector.broadcast(SPECIES, bias[j]);
-      FloatVector a1 = a0;
-      FloatVector a2 = a0;
-      FloatVector a3 = a0;
-      int r0 = j * in;
-      for (int i = 0; i < in; i++) {
-        int at = i * span;
-        FloatVector v = FloatVector.broadcast(SPECIES, w[r0 + i]);
-        a0 = FloatVector.fromArray(SPECIES, src, at).fma(v, a0);
-        a1 = FloatVector.fromArray(SPECIES, src, at + lanes).fma(v, a1);
-        a2 = FloatVector.fromArray(SPECIES, src, at + 2 * lanes).fma(v, a2);
-        a3 = FloatVector.fromArray(SPECIES, src, at + 3 * lanes).fma(v, a3);
-      }
-      if (relu) {
-        a0 = a0.max(0f);
-        a1 = a1.max(0f);
-        a2 = a2.max(0f);
-        a3 = a3.max(0f);
-      }
-      a0.intoArray(dst, j * span);
-      a1.intoArray(dst, j * span + lanes);
-      a2.intoArray(dst, j * span + 2 * lanes);
-      a3.intoArray(dst, j * span + 3 * lanes);
     }
   }
 }
