@@ -97,20 +97,13 @@ final class VectorMlp {
   void addTo(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
       byte[] skip, float[] out, int plane, boolean parallel) {
     requireOutputs(3);
-    // offsets write disjoint HR pixels, so they can go to different threads
-    HostLoops.forEach(scale * scale, parallel, t -> {
-      float[][] scratch = scratch();
-      int offset = (t / scale) * hrWidth + t % scale;
-      for (int q = 0; q < k; q += span) {
-        float[] rgb = forward(features, stride, q, t, scratch); // (3, span)
-        int n = Math.min(span, k - q);
-        for (int g = 0; g < n; g++) {
-          int at = corner[q + g] + offset;
-          if (skip == null || skip[at] == 0) {
-            out[at] += rgb[g];
-            out[plane + at] += rgb[span + g];
-            out[2 * plane + at] += rgb[2 * span + g];
-          }
+    eachSpan(features, stride, k, scale, hrWidth, parallel, (rgb, q, n, offset) -> {
+      for (int g = 0; g < n; g++) {
+        int at = corner[q + g] + offset;
+        if (skip == null || skip[at] == 0) {
+          out[at] += rgb[g];
+          out[plane + at] += rgb[span + g];
+          out[2 * plane + at] += rgb[2 * span + g];
         }
       }
     });
@@ -124,22 +117,33 @@ final class VectorMlp {
   void probabilities(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
       float[] pLight, float[] pHeavy, boolean parallel) {
     requireOutputs(2);
+    eachSpan(features, stride, k, scale, hrWidth, parallel, (d, q, n, offset) -> {
+      for (int v = 0; v < 2 * span; v += lanes) {
+        FloatVector x = FloatVector.fromArray(SPECIES, d, v);
+        FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f))
+            .intoArray(d, v);
+      }
+      for (int g = 0; g < n; g++) {
+        int at = corner[q + g] + offset;
+        pLight[at] = d[g];
+        pHeavy[at] = d[span + g];
+      }
+    });
+  }
+
+  /** What to do with one span's output: (outputs, span) values for LR pixels [q, q + n). */
+  private interface SpanSink {
+    void accept(float[] output, int q, int n, int hrOffset);
+  }
+
+  /** The MLP over every span of every sub-pixel offset; offsets write disjoint HR pixels. */
+  private void eachSpan(float[] features, int stride, int k, int scale, int hrWidth,
+      boolean parallel, SpanSink sink) {
     HostLoops.forEach(scale * scale, parallel, t -> {
       float[][] scratch = scratch();
       int offset = (t / scale) * hrWidth + t % scale;
       for (int q = 0; q < k; q += span) {
-        float[] d = forward(features, stride, q, t, scratch); // (2, span)
-        for (int v = 0; v < 2 * span; v += lanes) {
-          FloatVector x = FloatVector.fromArray(SPECIES, d, v);
-          FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f))
-              .intoArray(d, v);
-        }
-        int n = Math.min(span, k - q);
-        for (int g = 0; g < n; g++) {
-          int at = corner[q + g] + offset;
-          pLight[at] = d[g];
-          pHeavy[at] = d[span + g];
-        }
+        sink.accept(forward(features, stride, q, t, scratch), q, Math.min(span, k - q), offset);
       }
     });
   }
