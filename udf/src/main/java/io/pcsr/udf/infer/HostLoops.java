@@ -4,11 +4,12 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The engine's own array loops (bilinear residual, adding upsampler output), optionally spread
- * over the JVM's common pool. Only when the model runs on a GPU: there one task feeds the device
- * and the host's other cores would idle while these loops run (on an H100, with the count-first
- * ChunkRoutes, a 2K all-heavy image went from 70 to 60 ms); on a CPU executor every core already
- * runs a task of its own.
+ * The engine's own array loops (bilinear residual, adding upsampler output, the narrow MLPs on
+ * the host), optionally spread over the JVM's common pool. On a GPU: there one task feeds the
+ * device and the host's other cores would idle while these loops run (on an H100, with the
+ * count-first ChunkRoutes, a 2K all-heavy image went from 70 to 60 ms). On a CPU only the narrow
+ * MLPs, and only where libtorch itself was given several threads: a Spark executor runs one
+ * task per core with one torch thread each.
  */
 final class HostLoops {
   private HostLoops() {}

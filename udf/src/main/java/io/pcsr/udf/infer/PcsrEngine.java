@@ -211,10 +211,6 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   private void classifyChunks(NDArray featureRows, LrRegion region, float[] pLight, float[] pHeavy) {
-    if (classifierOnHost != null) {
-      classifyOnHost(featureRows, region, pLight, pHeavy);
-      return;
-    }
     PixelMlp cls = model.classifier();
     int s2 = scale * scale;
     int n = region.pixels();
@@ -224,6 +220,13 @@ public final class PcsrEngine implements AutoCloseable {
         try (NDManager chunk = featureRows.getManager().newSubManager()) {
           NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
           rows.attach(chunk);
+          if (classifierOnHost != null) {
+            int hrW = region.width() * scale;
+            FeatureMajor f = FeatureMajor.of(chunk, rows, cls, classifierOnHost.span());
+            classifierOnHost.probabilities(f.data(), f.stride(), p1 - p0, scale,
+                hrCorners(p0, p1, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
+            continue;
+          }
           NDArray z = cls.projectFeatures(rows);
           z.attach(chunk);
           NDArray pre = z.expandDims(0).add(bias); // (s2, k, H1)
@@ -240,24 +243,6 @@ public final class PcsrEngine implements AutoCloseable {
             scatterProbabilities(prob.toFloatArray(), p0, p1, region, pLight, pHeavy);
           }
         }
-      }
-    }
-  }
-
-  /** The classifier through {@link VectorMlp}, chunk by chunk. */
-  private void classifyOnHost(NDArray featureRows, LrRegion region, float[] pLight,
-      float[] pHeavy) {
-    int n = region.pixels();
-    int hrW = region.width() * scale;
-    for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
-      int p1 = Math.min(n, p0 + chunkLrPixels);
-      try (NDManager chunk = featureRows.getManager().newSubManager()) {
-        NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
-        rows.attach(chunk);
-        FeatureMajor f = FeatureMajor.of(chunk, rows, model.classifier(),
-            classifierOnHost.span());
-        classifierOnHost.probabilities(f.data(), f.stride(), p1 - p0, scale,
-            hrCorners(p0, p1, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
       }
     }
   }

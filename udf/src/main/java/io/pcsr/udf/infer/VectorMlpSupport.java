@@ -21,13 +21,11 @@ public final class VectorMlpSupport {
     return MODULE_PRESENT && !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY));
   }
 
-  /** One line for logs and benchmark headers. */
+  /** Why the narrow MLPs run in libtorch, where {@link #usable()} is false: for logs. */
   public static String describe() {
-    if (!MODULE_PRESENT) {
-      return "light upsampler and classifier: libtorch (start the JVM with --add-modules="
-          + MODULE + " for the faster SIMD path)";
-    }
-    return usable() ? "light upsampler and classifier: JVM SIMD (" + VectorMlp.describeLanes()
-        + ")" : "light upsampler and classifier: libtorch (" + ENABLED_PROPERTY + "=false)";
+    return MODULE_PRESENT
+        ? "light upsampler and classifier: libtorch (" + ENABLED_PROPERTY + "=false)"
+        : "light upsampler and classifier: libtorch (start the JVM with --add-modules=" + MODULE
+            + " for the faster SIMD path)";
   }
 }
