@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.testing.Floats;
 import io.pcsr.udf.testing.Reference;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * other chunks are scattered sub-pixel by sub-pixel. Both layouts must give the same image.
  * Width 97: a chunk of 97 is one row (every offset of the heavy MLP in one product), 291 three
  * rows (light in raster order, heavy scattered), 100 never row-aligned, and the whole image.
+ * The light upsampler and the classifier stay in libtorch here (as on a GPU), so that their
+ * raster-order paths are the ones compared.
  */
 class ChunkLayoutTest {
 
@@ -32,22 +36,19 @@ class ChunkLayoutTest {
         .crop(60, 100, 41, 97);
     RoutingPolicy policy = RoutingPolicy.parse(routing.equals("all-heavy") ? "k=-25" : routing);
     var checkpoint = Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth");
-    SrResult scattered = new Upscaler(ModelCache.engine(checkpoint, 4, 100)).upscale(lr, policy,
-        true);
+    PcsrModel model = ModelCache.engine(checkpoint, 4).model();
+    SrResult scattered;
+    try (PcsrEngine engine = LibtorchEngines.of(model, 4, 100)) {
+      scattered = new Upscaler(engine).upscale(lr, policy, true);
+    }
     for (int chunk : new int[] {97, 291, 97 * 41}) {
-      SrResult rows = new Upscaler(ModelCache.engine(checkpoint, 4, chunk)).upscale(lr, policy,
-          true);
+      SrResult rows;
+      try (PcsrEngine engine = LibtorchEngines.of(model, 4, chunk)) {
+        rows = new Upscaler(engine).upscale(lr, policy, true);
+      }
       assertArrayEquals(scattered.heavyShare(), rows.heavyShare(), "classes, chunk " + chunk);
-      float[] a = scattered.image().data();
-      float[] b = rows.image().data();
-      double max = 0;
-      for (int i = 0; i < a.length; i++) {
-        max = Math.max(max, Math.abs(a[i] - b[i]));
-      }
-      double maxP = 0;
-      for (int i = 0; i < scattered.pHeavy().length; i++) {
-        maxP = Math.max(maxP, Math.abs(scattered.pHeavy()[i] - rows.pHeavy()[i]));
-      }
+      double max = Floats.maxAbsDiff(scattered.image().data(), rows.image().data());
+      double maxP = Floats.maxAbsDiff(scattered.pHeavy(), rows.pHeavy());
       assertTrue(max <= 1e-5, "chunk " + chunk + ": max |diff| " + max);
       assertTrue(maxP <= 1e-6, "chunk " + chunk + ": p_heavy max |diff| " + maxP);
     }

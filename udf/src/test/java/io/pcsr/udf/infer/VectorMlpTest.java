@@ -8,6 +8,7 @@ import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.routing.RoutingPolicy;
+import io.pcsr.udf.testing.Floats;
 import io.pcsr.udf.testing.Reference;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
@@ -45,42 +46,20 @@ class VectorMlpTest {
     PcsrModel model = ModelCache.engine(
         Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk);
-        PcsrEngine torch = libtorchLight(model, chunk)) {
+        PcsrEngine torch = LibtorchEngines.of(model, 4, chunk)) {
       assertTrue(simd.lightOnHost());
       assertTrue(simd.classifierOnHost() == backbone.equals("carn"));
       assertFalse(torch.lightOnHost());
       assertFalse(torch.classifierOnHost());
       SrResult a = new Upscaler(simd).upscale(lr, policy, true);
       SrResult b = new Upscaler(torch).upscale(lr, policy, true);
-      double maxP = 0;
-      for (int i = 0; i < a.pHeavy().length; i++) {
-        maxP = Math.max(maxP, Math.abs(a.pHeavy()[i] - b.pHeavy()[i]));
-      }
+      double maxP = Floats.maxAbsDiff(a.pHeavy(), b.pHeavy());
       assertTrue(maxP <= 1e-6, "p_heavy max |diff| " + maxP);
       assertArrayEquals(b.heavyShare(), a.heavyShare(), "classes");
       assertTrue(a.heavyPixels() < (long) lr.height() * lr.width() * 16,
           "some pixels must be light for the comparison to mean anything");
-      float[] x = a.image().data();
-      float[] y = b.image().data();
-      double max = 0;
-      for (int i = 0; i < x.length; i++) {
-        max = Math.max(max, Math.abs(x[i] - y[i]));
-      }
+      double max = Floats.maxAbsDiff(a.image().data(), b.image().data());
       assertTrue(max <= 1e-5, "max |diff| " + max);
-    }
-  }
-
-  private static PcsrEngine libtorchLight(PcsrModel model, int chunk) {
-    String before = System.getProperty(VectorMlpSupport.ENABLED_PROPERTY);
-    System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, "false");
-    try {
-      return new PcsrEngine(model, 4, chunk);
-    } finally {
-      if (before == null) {
-        System.clearProperty(VectorMlpSupport.ENABLED_PROPERTY);
-      } else {
-        System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, before);
-      }
     }
   }
 }
