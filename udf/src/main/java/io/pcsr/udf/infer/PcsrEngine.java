@@ -74,7 +74,16 @@ public final class PcsrEngine implements AutoCloseable {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
   }
 
+  /** Narrow MLPs on the JVM's SIMD units where this JVM can run them ({@link VectorMlpSupport}). */
   public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels) {
+    this(model, scale, chunkLrPixels, VectorMlpSupport.usable());
+  }
+
+  /**
+   * @param narrowMlpsOnHost run the light upsampler and the classifier on the JVM's SIMD units
+   *     where possible (CPU, float32, module resolved); false keeps them in libtorch, as on a GPU
+   */
+  public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean narrowMlpsOnHost) {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
     }
@@ -93,7 +102,8 @@ public final class PcsrEngine implements AutoCloseable {
     this.heavyBias = offsetBias(model.heavy());
     this.mean = model.rgbMean();
     boolean host = !manager.getDevice().isGpu()
-        && model.precision().dataType() == DataType.FLOAT32 && VectorMlpSupport.usable();
+        && model.precision().dataType() == DataType.FLOAT32 && narrowMlpsOnHost
+        && VectorMlpSupport.usable();
     this.lightOnHost = host && model.light().layerCount() > 1
         ? new VectorMlp(model.light(), scale) : null;
     this.classifierOnHost = host && model.classifier().layerCount() > 1

@@ -38,12 +38,12 @@ class ChunkLayoutTest {
     var checkpoint = Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth");
     PcsrModel model = ModelCache.engine(checkpoint, 4).model();
     SrResult scattered;
-    try (PcsrEngine engine = LibtorchEngines.of(model, 4, 100)) {
+    try (PcsrEngine engine = new PcsrEngine(model, 4, 100, false)) {
       scattered = new Upscaler(engine).upscale(lr, policy, true);
     }
     for (int chunk : new int[] {97, 291, 97 * 41}) {
       SrResult rows;
-      try (PcsrEngine engine = LibtorchEngines.of(model, 4, chunk)) {
+      try (PcsrEngine engine = new PcsrEngine(model, 4, chunk, false)) {
         rows = new Upscaler(engine).upscale(lr, policy, true);
       }
       assertArrayEquals(scattered.heavyShare(), rows.heavyShare(), "classes, chunk " + chunk);

@@ -36,6 +36,23 @@ class VectorMlpTest {
     assertTrue(VectorMlpSupport.usable(), VectorMlpSupport.describe());
   }
 
+  @Test
+  void propertyFalseSwitchesTheSimdPathOff() {
+    String before = System.getProperty(VectorMlpSupport.ENABLED_PROPERTY);
+    try {
+      System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, "false");
+      assertFalse(VectorMlpSupport.usable());
+      assertTrue(VectorMlpSupport.describe().contains(VectorMlpSupport.ENABLED_PROPERTY + "=false"));
+    } finally {
+      if (before == null) {
+        System.clearProperty(VectorMlpSupport.ENABLED_PROPERTY);
+      } else {
+        System.setProperty(VectorMlpSupport.ENABLED_PROPERTY, before);
+      }
+    }
+    assertTrue(VectorMlpSupport.usable());
+  }
+
   @ParameterizedTest(name = "{0} {1} chunk {2}")
   @CsvSource({"carn, k=0, 100", "carn, adaptive, 1024", "fsrcnn, heavy-share=0.3, 100",
       "fsrcnn, k=0, 4096"})
@@ -46,7 +63,7 @@ class VectorMlpTest {
     PcsrModel model = ModelCache.engine(
         Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk);
-        PcsrEngine torch = LibtorchEngines.of(model, 4, chunk)) {
+        PcsrEngine torch = new PcsrEngine(model, 4, chunk, false)) {
       assertTrue(simd.lightOnHost());
       assertTrue(simd.classifierOnHost() == backbone.equals("carn"));
       assertFalse(torch.lightOnHost());
