@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin PrecisionOption precisionOption;
 
+  @Option(names = "--compare-mlps",
+      description = "Also time k=0 and ADM with the light upsampler and the classifier in "
+          + "libtorch, in the same rounds (when they run on the JVM's SIMD units).")
+  boolean compareMlps;
+
   /**
    * @param fastestStages each stage's best over the rounds: the backbone does the same work in
    *     every setting, so its round-to-round noise would otherwise move the ratios
@@ -109,6 +114,14 @@ public final class BenchCommand implements Callable<Integer> {
     settings.put("k=0 refine", u -> u.upscale(lr, new RoutingPolicy.KRule(0), true));
     settings.put("adaptive (ADM)", u -> u.upscale(lr, new RoutingPolicy.Adaptive(), false));
     settings.put("heavy-share 25%", u -> u.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false));
+    if (compareMlps && up.engine().lightOnHost()) {
+      Upscaler torch = new Upscaler(new io.pcsr.udf.infer.PcsrEngine(up.engine().model(), scale,
+          up.engine().chunkLrPixels(), false));
+      settings.put("k=0 refine, MLPs libtorch", u -> torch.upscale(lr, new RoutingPolicy.KRule(0),
+          true));
+      settings.put("ADM, MLPs libtorch", u -> torch.upscale(lr, new RoutingPolicy.Adaptive(),
+          false));
+    }
     if (original != null) {
       OriginalUpscaler base = new OriginalUpscaler(ModelCache.original(original));
       settings.put("original " + original.getFileName() + " (f32)", u -> base.upscale(lr));
