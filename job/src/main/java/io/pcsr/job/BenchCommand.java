@@ -62,10 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin PrecisionOption precisionOption;
 
-  @Option(names = "--compare-mlps",
-      description = "Also time k=0 and ADM with the light upsampler and the classifier in "
-          + "libtorch, in the same rounds (when they run on the JVM's SIMD units).")
-  boolean compareMlps;
+  @Option(names = {"--compare-libtorch", "--compare-mlps"},
+      description = "Also time all-heavy, k=0 and ADM with everything in libtorch (no host "
+          + "SIMD kernels: light upsampler, classifier, backbone 1x1 convolutions), in the same "
+          + "rounds (when the host kernels run here).")
+  boolean compareLibtorch;
 
   /**
    * @param fastestStages each stage's best over the rounds: the backbone does the same work in
@@ -107,19 +108,21 @@ public final class BenchCommand implements Callable<Integer> {
         lr.height(), hr.width(), hr.height(), ai.djl.pytorch.jni.JniUtils.getNumThreads(), repeat,
         ai.djl.engine.Engine.getInstance().defaultDevice(), precision.label(),
         up.engine().chunkLrPixels());
-    System.out.println(up.engine().narrowMlps());
+    System.out.println(up.engine().hostKernels());
     up.upscale(lr, new RoutingPolicy.KRule(0), true); // warm-up: JIT, allocator, oneDNN kernels
     java.util.Map<String, Setting> settings = new java.util.LinkedHashMap<>();
     settings.put("all-heavy (k=-25)", u -> u.upscale(lr, new RoutingPolicy.KRule(-25), false));
     settings.put("k=0 refine", u -> u.upscale(lr, new RoutingPolicy.KRule(0), true));
     settings.put("adaptive (ADM)", u -> u.upscale(lr, new RoutingPolicy.Adaptive(), false));
     settings.put("heavy-share 25%", u -> u.upscale(lr, new RoutingPolicy.HeavyShare(0.25), false));
-    if (compareMlps && up.engine().lightOnHost()) {
+    if (compareLibtorch && up.engine().lightOnHost()) {
       Upscaler torch = new Upscaler(new io.pcsr.udf.infer.PcsrEngine(up.engine().model(), scale,
           up.engine().chunkLrPixels(), false));
-      settings.put("k=0 refine, MLPs libtorch", u -> torch.upscale(lr, new RoutingPolicy.KRule(0),
-          true));
-      settings.put("ADM, MLPs libtorch", u -> torch.upscale(lr, new RoutingPolicy.Adaptive(),
+      settings.put("all-heavy, libtorch only", u -> torch.upscale(lr,
+          new RoutingPolicy.KRule(-25), false));
+      settings.put("k=0 refine, libtorch only", u -> torch.upscale(lr,
+          new RoutingPolicy.KRule(0), true));
+      settings.put("ADM, libtorch only", u -> torch.upscale(lr, new RoutingPolicy.Adaptive(),
           false));
     }
     if (original != null) {

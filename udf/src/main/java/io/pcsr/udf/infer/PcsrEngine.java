@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.pcsr.udf.concurrent.HostLoops;
 import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.model.HostSimd;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.model.PixelMlp;
 
@@ -69,21 +71,30 @@ public final class PcsrEngine implements AutoCloseable {
   private final VectorMlp lightOnHost;
   /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
   private final VectorMlp classifierOnHost;
+  /** Whether the backbone runs its 1x1 convolutions on the JVM's SIMD units (CARN-PCSR). */
+  private final boolean backboneOnHost;
 
   public PcsrEngine(PcsrModel model, int scale) {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
   }
 
-  /** Narrow MLPs on the JVM's SIMD units where this JVM can run them ({@link VectorMlpSupport}). */
+  /** Host SIMD kernels where this JVM can run them ({@link VectorMlpSupport}). */
   public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels) {
     this(model, scale, chunkLrPixels, VectorMlpSupport.usable());
   }
 
   /**
-   * @param narrowMlpsOnHost run the light upsampler and the classifier on the JVM's SIMD units
-   *     where possible (CPU, float32, module resolved); false keeps them in libtorch, as on a GPU
+   * @param simdOnHost run the light upsampler, the classifier and the backbone's 1x1
+   *     convolutions on the JVM's SIMD units where possible (CPU, float32, module resolved);
+   *     false keeps everything in libtorch, as on a GPU
    */
-  public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean narrowMlpsOnHost) {
+  public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean simdOnHost) {
+    this(model, scale, chunkLrPixels, simdOnHost, simdOnHost);
+  }
+
+  /** The two host paths apart, so that tests can compare each with libtorch on its own. */
+  PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean mlpsOnHost,
+      boolean backboneOnHost) {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
     }
@@ -102,13 +113,13 @@ public final class PcsrEngine implements AutoCloseable {
     this.heavyBias = offsetBias(model.heavy());
     this.mean = model.rgbMean();
     boolean host = !manager.getDevice().isGpu()
-        && model.precision().dataType() == DataType.FLOAT32 && narrowMlpsOnHost
-        && VectorMlpSupport.usable();
-    this.lightOnHost = host && model.light().layerCount() > 1
+        && model.precision().dataType() == DataType.FLOAT32 && VectorMlpSupport.usable();
+    this.lightOnHost = host && mlpsOnHost && model.light().layerCount() > 1
         ? new VectorMlp(model.light(), scale) : null;
-    this.classifierOnHost = host && model.classifier().layerCount() > 1
+    this.classifierOnHost = host && mlpsOnHost && model.classifier().layerCount() > 1
         ? new VectorMlp(model.classifier(), scale) : null;
-    LOG.info("PCSR engine: {}", narrowMlps());
+    this.backboneOnHost = host && backboneOnHost && model.backbone().hasHostKernels();
+    LOG.info("PCSR engine: {}", hostKernels());
   }
 
   private NDArray offsetBias(PixelMlp mlp) {
@@ -147,17 +158,23 @@ public final class PcsrEngine implements AutoCloseable {
   /** Whether the classifier runs on the JVM's SIMD units. */
   public boolean classifierOnHost() { return classifierOnHost != null; }
 
-  /** Where the narrow MLPs (light upsampler, classifier) run, and why: for logs and benchmarks. */
-  public String narrowMlps() {
-    if (lightOnHost != null) {
-      return (classifierOnHost != null ? "light upsampler and classifier" : "light upsampler")
-          + ": JVM SIMD (" + VectorMlp.describeLanes() + ")";
-    }
+  /** Whether the backbone's 1x1 convolutions run on the JVM's SIMD units. */
+  public boolean backboneOnHost() { return backboneOnHost; }
+
+  /**
+   * Where the narrow MLPs (light upsampler, classifier) and the backbone's 1x1 convolutions
+   * run, and why: for logs and benchmarks.
+   */
+  public String hostKernels() {
     if (!VectorMlpSupport.usable()) {
       return VectorMlpSupport.describe();
     }
-    return "light upsampler and classifier: libtorch (" + manager.getDevice() + ", "
-        + model.precision().label() + ")";
+    String mlps = lightOnHost != null
+        ? (classifierOnHost != null ? "light upsampler and classifier" : "light upsampler")
+            + ": JVM SIMD (" + VectorMlp.describeLanes() + ")"
+        : "light upsampler and classifier: libtorch (" + manager.getDevice() + ", "
+            + model.precision().label() + ")";
+    return mlps + "; backbone 1x1 convolutions: " + (backboneOnHost ? "JVM SIMD" : "libtorch");
   }
 
   /** LR pixels per chunk (s^2 times as many HR rows go through an MLP at once). */
@@ -208,7 +225,8 @@ public final class PcsrEngine implements AutoCloseable {
       }
     }
     try (NDArray input = inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
-        NDArray features = model.backbone().features(input)) {
+        NDArray features = model.backbone().features(input,
+            backboneOnHost ? new HostSimd(true, hostThreads()) : HostSimd.OFF)) {
       int c = model.backbone().channels();
       if (region.coversWhole(h, w)) {
         return features.reshape(h * w, c);

@@ -1,14 +1,18 @@
 package io.pcsr.udf.infer;
 
 /**
- * Whether this JVM can run {@link VectorMlp}: the incubating {@code jdk.incubator.vector} module
- * must be resolved at start-up ({@code --add-modules=jdk.incubator.vector}, which the launcher,
- * the test runner and the cluster scripts pass). Without it the engine runs the light
- * upsampler and the classifier through libtorch, with the same results (to float rounding) and
- * more time.
+ * Whether this JVM can run the engine's host SIMD kernels ({@link VectorMlp}, and CARN's fused
+ * 1x1 convolutions): the incubating {@code jdk.incubator.vector} module must be resolved at
+ * start-up ({@code --add-modules=jdk.incubator.vector}, which the launcher, the test runner and
+ * the cluster scripts pass). Without it the engine runs the light upsampler, the classifier and
+ * the backbone's 1x1 convolutions through libtorch, with the same results (to float rounding)
+ * and more time.
  */
 public final class VectorMlpSupport {
-  /** Set to false to keep the narrow MLPs in libtorch even where the module is present. */
+  /**
+   * Set to false to keep the narrow MLPs and the backbone's 1x1 convolutions in libtorch even
+   * where the module is present. (Named when the MLPs were the only host kernels.)
+   */
   public static final String ENABLED_PROPERTY = "pcsr.vector.mlp";
 
   private static final String MODULE = "jdk.incubator.vector";
@@ -21,11 +25,11 @@ public final class VectorMlpSupport {
     return MODULE_PRESENT && !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY));
   }
 
-  /** Why the narrow MLPs run in libtorch, where {@link #usable()} is false: for logs. */
+  /** Why the host kernels' work runs in libtorch, where {@link #usable()} is false: for logs. */
   public static String describe() {
+    String what = "light upsampler, classifier and backbone 1x1 convolutions: libtorch (";
     return MODULE_PRESENT
-        ? "light upsampler and classifier: libtorch (" + ENABLED_PROPERTY + "=false)"
-        : "light upsampler and classifier: libtorch (start the JVM with --add-modules=" + MODULE
-            + " for the faster SIMD path)";
+        ? what + ENABLED_PROPERTY + "=false)"
+        : what + "start the JVM with --add-modules=" + MODULE + " for the faster SIMD path)";
   }
 }

@@ -18,6 +18,22 @@ public interface Backbone extends AutoCloseable {
   NDArray features(NDArray lrNhwc);
 
   /**
+   * As {@link #features(NDArray)}, running the ops this backbone has host kernels for on the
+   * JVM's SIMD units where {@code host} allows. Same results to float rounding.
+   */
+  default NDArray features(NDArray lrNhwc, HostSimd host) {
+    return features(lrNhwc);
+  }
+
+  /**
+   * Whether {@link #features(NDArray, HostSimd)} has host kernels for this network's shape. Call
+   * only where the vector module is resolved ({@link HostSimd#enabled()} may be true).
+   */
+  default boolean hasHostKernels() {
+    return false;
+  }
+
+  /**
    * How many LR pixels away an input pixel can still change a feature: the sum of the kernel
    * radii. A tile whose halo is at least this wide computes its core exactly as the whole image.
    */

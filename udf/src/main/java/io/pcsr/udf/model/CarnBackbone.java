@@ -13,6 +13,11 @@ import java.util.List;
  * <p>The concatenations are never built: a 1x1 conv over cat(a, b, c) equals the sum of 1x1
  * convs over a, b and c with the matching column blocks of the weight, which saves copying
  * the growing stack at every step.
+ *
+ * <p>On a CPU with the vector module, each cascade step (the column-block sum, its bias and
+ * ReLU) and each residual block's tail (ReLU, 1x1, bias, + input, ReLU) is one
+ * {@link VectorPointwise} pass instead of up to nine libtorch ops; the grouped 3x3 convolutions
+ * stay in oneDNN.
  */
 public final class CarnBackbone implements Backbone {
   private final int nf;
@@ -40,9 +45,19 @@ public final class CarnBackbone implements Backbone {
   @Override public int receptiveRadius() { return 1 + 3 * 3 * 2; }
 
   @Override public NDArray features(NDArray x) {
+    return features(x, HostSimd.OFF);
+  }
+
+  @Override public NDArray features(NDArray x, HostSimd host) {
+    HostSimd use = host.enabled() && VectorPointwise.readable(x) && hasHostKernels()
+        ? host : HostSimd.OFF;
     try (NDArray c0 = Nhwc.conv(x, entryW, entryB, 1)) {
-      return outer.run(c0, blocks);
+      return outer.run(c0, blocks, use);
     }
+  }
+
+  @Override public boolean hasHostKernels() {
+    return VectorPointwise.supports(nf);
   }
 
   @Override public LayerCost costPerLrPixel() {
@@ -63,7 +78,7 @@ public final class CarnBackbone implements Backbone {
 
   /** A unit applied inside a cascade: a CARN block at the top level, an ERB inside a block. */
   interface Unit {
-    NDArray apply(NDArray x);
+    NDArray apply(NDArray x, HostSimd host);
   }
 
   /**
@@ -75,6 +90,8 @@ public final class CarnBackbone implements Backbone {
     /** weights[i][j]: column block j of the folded 1x1 conv c_{i+1}. */
     private final NDArray[][] weights = new NDArray[3][];
     private final NDArray[] biases = new NDArray[3];
+    /** Step i on the host, built on first use (it needs the vector module). */
+    private VectorPointwise[] onHost;
 
     Cascade(Weights w, int nf) {
       this.nf = nf;
@@ -90,20 +107,15 @@ public final class CarnBackbone implements Backbone {
       }
     }
 
-    NDArray run(NDArray c0, List<? extends Unit> units) {
+    NDArray run(NDArray c0, List<? extends Unit> units, HostSimd host) {
       List<NDArray> stack = new ArrayList<>();
       stack.add(c0);
       NDArray o = c0;
       for (int i = 0; i < 3; i++) {
-        stack.add(units.get(i).apply(o));
-        NDArray sum = Nhwc.pointwise(stack.get(0), weights[i][0], biases[i]);
-        for (int j = 1; j < stack.size(); j++) {
-          try (NDArray part = Nhwc.pointwise(stack.get(j), weights[i][j], null)) {
-            sum.addi(part);
-          }
-        }
-        NDArray next = Nhwc.relu(sum);
-        sum.close();
+        stack.add(units.get(i).apply(o, host));
+        NDArray next = host.enabled()
+            ? onHost()[i].apply(stack.toArray(NDArray[]::new), false, null, host.parallel())
+            : step(i, stack);
         if (o != c0) {
           o.close();
         }
@@ -111,6 +123,33 @@ public final class CarnBackbone implements Backbone {
       }
       stack.subList(1, stack.size()).forEach(NDArray::close);
       return o;
+    }
+
+    /** relu(sum_j W_ij stack_j + b_i) in libtorch. */
+    private NDArray step(int i, List<NDArray> stack) {
+      try (NDArray sum = Nhwc.pointwise(stack.get(0), weights[i][0], biases[i])) {
+        for (int j = 1; j < stack.size(); j++) {
+          try (NDArray part = Nhwc.pointwise(stack.get(j), weights[i][j], null)) {
+            sum.addi(part);
+          }
+        }
+        return Nhwc.relu(sum);
+      }
+    }
+
+    private synchronized VectorPointwise[] onHost() {
+      if (onHost == null) {
+        VectorPointwise[] steps = new VectorPointwise[3];
+        for (int i = 0; i < 3; i++) {
+          float[][] blocks = new float[weights[i].length][];
+          for (int j = 0; j < blocks.length; j++) {
+            blocks[j] = weights[i][j].toFloatArray();
+          }
+          steps[i] = new VectorPointwise(blocks, biases[i].toFloatArray(), nf);
+        }
+        onHost = steps;
+      }
+      return onHost;
     }
 
     static LayerCost cost(int nf) {
@@ -139,6 +178,8 @@ public final class CarnBackbone implements Backbone {
     private final int groups;
     private final Cascade cascade;
     private final List<Unit> units;
+    /** The residual tail on the host, built on first use (it needs the vector module). */
+    private VectorPointwise tailOnHost;
 
     Block(Weights w, int nf, int groups) {
       this.groups = groups;
@@ -154,19 +195,32 @@ public final class CarnBackbone implements Backbone {
       units = List.of(erbUnit, erbUnit, erbUnit);
     }
 
-    @Override public NDArray apply(NDArray x) {
-      return cascade.run(x, units);
+    @Override public NDArray apply(NDArray x, HostSimd host) {
+      return cascade.run(x, units, host);
     }
 
     /** relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). */
-    private NDArray residual(NDArray x) {
+    private NDArray residual(NDArray x, HostSimd host) {
       NDArray h = Nhwc.conv(x, w0, b0, groups);
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));
       h = FsrcnnBackbone.swap(h, Nhwc.conv(h, w2, b2, groups));
+      if (host.enabled()) {
+        try (NDArray g = h) {
+          return tailOnHost().apply(new NDArray[] {g}, true, x, host.parallel());
+        }
+      }
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));
       h = FsrcnnBackbone.swap(h, Nhwc.pointwise(h, w4, b4));
       h.addi(x);
       return FsrcnnBackbone.swap(h, Nhwc.relu(h));
+    }
+
+    private synchronized VectorPointwise tailOnHost() {
+      if (tailOnHost == null) {
+        int nf = (int) b4.getShape().get(0);
+        tailOnHost = new VectorPointwise(new float[][] {w4.toFloatArray()}, b4.toFloatArray(), nf);
+      }
+      return tailOnHost;
     }
 
     static LayerCost cost(int nf, int groups) {
