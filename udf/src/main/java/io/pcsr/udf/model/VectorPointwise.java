@@ -3,7 +3,6 @@ package io.pcsr.udf.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
-import io.pcsr.udf.concurrent.HostLoops;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import jdk.incubator.vector.FloatVector;
@@ -12,19 +11,19 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A fused 1x1 convolution over channels-last float32 tensors on the JVM's SIMD units:
  * {@code relu(sum_j W_j x_j + b [+ r])}, where the x_j are column blocks of one concatenated
- * input, optionally ReLU'd as they are read (first block only), and r a residual.
+ * input, the first optionally ReLU'd as it is read, and r a residual.
  *
- * <p>Why: CARN-M's 1x1 convolutions have K = N = 52, where libtorch's GEMM runs at a third of
- * its large-matrix rate, and each is followed by separate memory passes over a 24 MB tensor (the
- * bias, the sum of the column blocks, the residual, the ReLU) that eager ops cannot fuse. Here
- * each pixel's outputs sit across four 16-lane vectors (52 padded to 64), four pixels at a time,
- * and everything after the products happens in registers before one store. Measured on a 2K
- * image's activations, one thread: the residual tail 18.4 ms in libtorch against 8.4 ms here,
- * a four-block cascade step 51.4 against 30.1 ms.
+ * <p>Why: CARN-M's 1x1 convolutions have K = N = 52, where libtorch's GEMM runs at a third to a
+ * half of its large-matrix rate, and each is followed by separate memory passes over a 24 MB
+ * tensor (the bias, the sum of the column blocks, the residual, the ReLU) that eager ops cannot
+ * fuse. Here each pixel's outputs sit across four 16-lane vectors (52 padded to 64), four pixels
+ * at a time, and everything after the products happens in registers. CARN-PCSR's backbone on a
+ * 2K image, one thread, in one process: 797-938 ms against 1077-1091 ms with these ops in
+ * libtorch.
  *
- * <p>The tensors are read and written in place through libtorch's own memory (DJL's direct
- * buffer views of contiguous CPU tensors): no copies. Loaded only where the incubating vector
- * module is resolved: this class links against {@code jdk.incubator.vector}.
+ * <p>The tensors are read and written through libtorch's own memory (DJL's direct-buffer views
+ * of contiguous CPU tensors), staged through small arrays. Loaded only where the incubating
+ * vector module is resolved: this class links against {@code jdk.incubator.vector}.
  */
 final class VectorPointwise {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_512;
@@ -41,8 +40,6 @@ final class VectorPointwise {
   private static final int BLOCK = 4;
   /** Pixels staged in arrays at a time (a multiple of {@link #BLOCK}; times CHANNELS, of LANES). */
   private static final int GROUP = 16;
-  /** Pixels per parallel piece. */
-  private static final int PIECE = 4096;
 
   /** Per column block: (in channel, 64 padded out channels), k-major. */
   private final float[][] weights;
@@ -96,9 +93,8 @@ final class VectorPointwise {
    *
    * @param reluFirst ReLU the first input as it is read (its tensor is not changed)
    * @param residual added before the ReLU, or null
-   * @param parallel split the pixels over the common pool
    */
-  NDArray apply(NDArray[] inputs, boolean reluFirst, NDArray residual, boolean parallel) {
+  NDArray apply(NDArray[] inputs, boolean reluFirst, NDArray residual) {
     if (inputs.length != weights.length) {
       throw new IllegalArgumentException(inputs.length + " inputs for " + weights.length
           + " column blocks");
@@ -116,9 +112,7 @@ final class VectorPointwise {
     FloatBuffer res = residual == null ? null : view(residual);
     NDArray out = first.getManager().create(first.getShape(), DataType.FLOAT32);
     FloatBuffer dst = view(out);
-    int pieces = (pixels + PIECE - 1) / PIECE;
-    HostLoops.forEach(pieces, parallel, i -> run(in, reluFirst, res, dst, i * PIECE,
-        Math.min(pixels, (i + 1) * PIECE)));
+    run(in, reluFirst, res, dst, pixels);
     return out;
   }
 
@@ -128,20 +122,20 @@ final class VectorPointwise {
   }
 
   /**
-   * Pixels [p0, p1), staged through small arrays {@link #GROUP} pixels at a time: bulk copies
+   * All pixels, staged through small arrays {@link #GROUP} pixels at a time: bulk copies
    * (memcpy) in and out, and the vector code only ever touches Java arrays. Vector loads and
    * stores on the direct buffers themselves inline deep JDK call trees; in a method this size
    * C2 stopped inlining (NodeCountInliningCutoff) and boxed every vector, 2-3x slower.
    */
   private void run(FloatBuffer[] in, boolean reluFirst, FloatBuffer res, FloatBuffer out,
-      int p0, int p1) {
+      int pixels) {
     int c = CHANNELS;
     float[][] x = new float[in.length][GROUP * c];
     // the last pixel's fourth vector reads and writes LANES - c % LANES floats past the group
     float[] r = new float[GROUP * c + LANES];
     float[] o = new float[GROUP * c + LANES];
-    for (int g = p0; g < p1; g += GROUP) {
-      int n = Math.min(GROUP, p1 - g);
+    for (int g = 0; g < pixels; g += GROUP) {
+      int n = Math.min(GROUP, pixels - g);
       for (int j = 0; j < in.length; j++) {
         in[j].get(g * c, x[j], 0, n * c);
         java.util.Arrays.fill(x[j], n * c, GROUP * c, 0f); // a short last group
