@@ -18,11 +18,11 @@ import jdk.incubator.vector.VectorSpecies;
  * tensor (the bias, the sum of the column blocks, the residual, the ReLU) that eager ops cannot
  * fuse. Here each pixel's outputs sit across four 16-lane vectors (52 padded to 64), four pixels
  * at a time, and everything after the products happens in registers. CARN-PCSR's backbone on a
- * 2K image, one thread, in one process: 797-938 ms against 1077-1091 ms with these ops in
+ * 2K image, one thread, in one process: 704-768 ms against 1007-1196 ms with these ops in
  * libtorch.
  *
- * <p>The tensors are read and written through libtorch's own memory (DJL's direct-buffer views
- * of contiguous CPU tensors), staged through small arrays. Loaded only where the incubating
+ * <p>The tensors are read and written in place, through libtorch's own memory (DJL's
+ * direct-buffer views of contiguous CPU tensors): no copies. Loaded only where the incubating
  * vector module is resolved: this class links against {@code jdk.incubator.vector}.
  */
 final class VectorPointwise {
