@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import io.pcsr.udf.concurrent.HostLoops;
 import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.model.HostSimd;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.model.PixelMlp;
 
@@ -70,10 +72,11 @@ public final class PcsrEngine implements AutoCloseable {
   /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
   private final VectorMlp classifierOnHost;
   /**
-   * Whether the backbone runs its 1x1 convolutions on the JVM's SIMD units (CARN-PCSR), where
-   * libtorch has one thread (a Spark task slot's setting). With several, libtorch's OpenMP
-   * workers spin between ops on the cores a host kernel would use: at two threads the 2K
-   * backbone took 567-689 ms with host kernels against 574-718 ms without, so libtorch keeps it.
+   * Whether the backbone runs its 1x1 convolutions on the JVM's SIMD units (CARN-PCSR). With
+   * several torch threads they run split over the common pool; libtorch's OpenMP workers spin
+   * between ops on the same cores, so there they gain nothing (2K backbone, two threads:
+   * 567-689 ms against 574-718 ms), but they stay on so that the output does not depend on the
+   * thread count: a Spark task (one thread) and a local run (all cores) give the same image.
    */
   private final boolean backboneOnHost;
 
@@ -178,7 +181,7 @@ public final class PcsrEngine implements AutoCloseable {
         : "light upsampler and classifier: libtorch (" + manager.getDevice() + ", "
             + model.precision().label() + ")";
     return mlps + "; backbone 1x1 convolutions: "
-        + (backboneOnHost ? "JVM SIMD (with one torch thread)" : "libtorch");
+        + (backboneOnHost ? "JVM SIMD" : "libtorch");
   }
 
   /** LR pixels per chunk (s^2 times as many HR rows go through an MLP at once). */
@@ -229,7 +232,8 @@ public final class PcsrEngine implements AutoCloseable {
       }
     }
     try (NDArray input = inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
-        NDArray features = model.backbone().features(input, backboneOnHost && !hostThreads())) {
+        NDArray features = model.backbone().features(input,
+            backboneOnHost ? new HostSimd(true, hostThreads()) : HostSimd.OFF)) {
       int c = model.backbone().channels();
       if (region.coversWhole(h, w)) {
         return features.reshape(h * w, c);

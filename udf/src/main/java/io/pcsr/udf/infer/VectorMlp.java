@@ -1,5 +1,6 @@
 package io.pcsr.udf.infer;
 
+import io.pcsr.udf.concurrent.HostLoops;
 import io.pcsr.udf.model.PixelMlp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;

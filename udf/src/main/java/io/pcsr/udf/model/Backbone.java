@@ -19,16 +19,15 @@ public interface Backbone extends AutoCloseable {
 
   /**
    * As {@link #features(NDArray)}, running the ops this backbone has host kernels for on the
-   * JVM's SIMD units when {@code hostKernels} is true (only where the vector module is resolved;
-   * the engine decides per call, as one loaded model serves every engine of the JVM). Same
-   * results to float rounding.
+   * JVM's SIMD units where {@code host} allows. Same results to float rounding, and the same
+   * results whether the host kernels run split over threads or not.
    */
-  default NDArray features(NDArray lrNhwc, boolean hostKernels) {
+  default NDArray features(NDArray lrNhwc, HostSimd host) {
     return features(lrNhwc);
   }
 
   /**
-   * Whether {@link #features(NDArray, boolean)} has host kernels for this network's shape. Call
+   * Whether {@link #features(NDArray, HostSimd)} has host kernels for this network's shape. Call
    * only where the vector module is resolved.
    */
   default boolean hasHostKernels() {

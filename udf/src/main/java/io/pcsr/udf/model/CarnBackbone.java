@@ -45,11 +45,12 @@ public final class CarnBackbone implements Backbone {
   @Override public int receptiveRadius() { return 1 + 3 * 3 * 2; }
 
   @Override public NDArray features(NDArray x) {
-    return features(x, false);
+    return features(x, HostSimd.OFF);
   }
 
-  @Override public NDArray features(NDArray x, boolean hostKernels) {
-    boolean use = hostKernels && VectorPointwise.readable(x) && hasHostKernels();
+  @Override public NDArray features(NDArray x, HostSimd host) {
+    HostSimd use = host.enabled() && VectorPointwise.readable(x) && hasHostKernels()
+        ? host : HostSimd.OFF;
     try (NDArray c0 = Nhwc.conv(x, entryW, entryB, 1)) {
       return outer.run(c0, blocks, use);
     }
@@ -77,7 +78,7 @@ public final class CarnBackbone implements Backbone {
 
   /** A unit applied inside a cascade: a CARN block at the top level, an ERB inside a block. */
   interface Unit {
-    NDArray apply(NDArray x, boolean host);
+    NDArray apply(NDArray x, HostSimd host);
   }
 
   /**
@@ -106,13 +107,14 @@ public final class CarnBackbone implements Backbone {
       }
     }
 
-    NDArray run(NDArray c0, List<? extends Unit> units, boolean host) {
+    NDArray run(NDArray c0, List<? extends Unit> units, HostSimd host) {
       List<NDArray> stack = new ArrayList<>();
       stack.add(c0);
       NDArray o = c0;
       for (int i = 0; i < 3; i++) {
         stack.add(units.get(i).apply(o, host));
-        NDArray next = host ? onHost()[i].apply(stack.toArray(NDArray[]::new), false, null)
+        NDArray next = host.enabled()
+            ? onHost()[i].apply(stack.toArray(NDArray[]::new), false, null, host.parallel())
             : step(i, stack);
         if (o != c0) {
           o.close();
@@ -193,18 +195,18 @@ public final class CarnBackbone implements Backbone {
       units = List.of(erbUnit, erbUnit, erbUnit);
     }
 
-    @Override public NDArray apply(NDArray x, boolean host) {
+    @Override public NDArray apply(NDArray x, HostSimd host) {
       return cascade.run(x, units, host);
     }
 
     /** relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). */
-    private NDArray residual(NDArray x, boolean host) {
+    private NDArray residual(NDArray x, HostSimd host) {
       NDArray h = Nhwc.conv(x, w0, b0, groups);
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));
       h = FsrcnnBackbone.swap(h, Nhwc.conv(h, w2, b2, groups));
-      if (host) {
+      if (host.enabled()) {
         try (NDArray g = h) {
-          return tailOnHost().apply(new NDArray[] {g}, true, x);
+          return tailOnHost().apply(new NDArray[] {g}, true, x, host.parallel());
         }
       }
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));

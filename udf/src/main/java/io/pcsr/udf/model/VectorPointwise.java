@@ -3,6 +3,7 @@ package io.pcsr.udf.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
+import io.pcsr.udf.concurrent.HostLoops;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
@@ -40,6 +41,18 @@ final class VectorPointwise {
   private static final int BLOCK = 4;
   private static final int PIXEL_BYTES = CHANNELS * Float.BYTES;
   private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+  /** Pixels per parallel piece (a multiple of {@link #BLOCK}). */
+  private static final int PIECE = 4096;
+  /** Column blocks the kernel takes at most: CARN's widest cascade step has four. */
+  private static final int MAX_INPUTS = 4;
+  /** Per thread: {@link #MAX_INPUTS} inputs, a residual and an output, for the last pixels. */
+  private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(() -> {
+    ByteBuffer[] b = new ByteBuffer[MAX_INPUTS + 2];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = ByteBuffer.allocateDirect(BLOCK * PIXEL_BYTES + LANES * Float.BYTES).order(ORDER);
+    }
+    return b;
+  });
 
   /** Per column block: (in channel, 64 padded out channels), k-major. */
   private final float[][] weights;
@@ -53,6 +66,10 @@ final class VectorPointwise {
     if (!supports(channels)) {
       throw new IllegalArgumentException("VectorPointwise runs " + CHANNELS + " channels, got "
           + channels);
+    }
+    if (blocks.length > MAX_INPUTS) {
+      throw new IllegalArgumentException("at most " + MAX_INPUTS + " column blocks, got "
+          + blocks.length);
     }
     this.weights = new float[blocks.length][];
     for (int j = 0; j < blocks.length; j++) {
@@ -94,8 +111,10 @@ final class VectorPointwise {
    * @param reluFirst ReLU the first input before the products, in place: pass only a tensor
    *     nobody reads afterwards
    * @param residual added before the ReLU, or null
+   * @param parallel split the pixels over the common pool (the result is the same: each
+   *     pixel's sums run in the same order either way)
    */
-  NDArray apply(NDArray[] inputs, boolean reluFirst, NDArray residual) {
+  NDArray apply(NDArray[] inputs, boolean reluFirst, NDArray residual, boolean parallel) {
     if (inputs.length != weights.length) {
       throw new IllegalArgumentException(inputs.length + " inputs for " + weights.length
           + " column blocks");
@@ -110,20 +129,34 @@ final class VectorPointwise {
     for (int j = 0; j < inputs.length; j++) {
       in[j] = view(inputs[j]);
     }
-    if (reluFirst) {
-      reluInPlace(in[0], pixels * CHANNELS);
-    }
     ByteBuffer res = residual == null ? null : view(residual);
     NDArray out = first.getManager().create(first.getShape(), DataType.FLOAT32);
     ByteBuffer dst = view(out);
-    // register blocks straight over libtorch's memory, but for the last pixels: a block's
-    // fourth vectors spill into the next pixel, which the last pixel does not have
-    int direct = Math.max(0, (pixels - 1) / BLOCK * BLOCK);
-    for (int p = 0; p < direct; p += BLOCK) {
-      block(in, res, dst, p * PIXEL_BYTES);
-    }
-    lastPixels(in, res, dst, direct, pixels - direct);
+    int pieces = parallel ? (pixels + PIECE - 1) / PIECE : 1;
+    int size = parallel ? PIECE : pixels;
+    HostLoops.forEach(pieces, parallel, i -> run(in, reluFirst, res, dst, i * size,
+        Math.min(pixels, (i + 1) * size)));
     return out;
+  }
+
+  /**
+   * Pixels [p0, p1): register blocks straight over libtorch's memory, but for the last pixels.
+   * A block's fourth vectors spill into the pixel after it, which the last pixel of the tensor
+   * does not have and which, inside a tensor, another piece may already have written.
+   */
+  private void run(ByteBuffer[] in, boolean reluFirst, ByteBuffer res, ByteBuffer out, int p0,
+      int p1) {
+    if (p1 <= p0) {
+      return;
+    }
+    if (reluFirst) {
+      reluInPlace(in[0], p0 * CHANNELS, p1 * CHANNELS);
+    }
+    int direct = p0 + (p1 - p0 - 1) / BLOCK * BLOCK;
+    for (int p = p0; p < direct; p += BLOCK) {
+      block(in, res, out, p * PIXEL_BYTES);
+    }
+    lastPixels(in, res, out, direct, p1 - direct);
   }
 
   /** libtorch's memory of a contiguous CPU tensor (a copy, kept by its manager, otherwise). */
@@ -132,23 +165,19 @@ final class VectorPointwise {
   }
 
   /**
-   * Up to {@link #BLOCK} pixels from {@code p0} through small direct buffers with room for the
-   * spill: copied in, one block, copied out.
+   * 1-{@link #BLOCK} pixels from {@code p0} through this thread's small direct buffers, which
+   * have room for the spill: copied in, one block, copied out. What the buffers hold past
+   * {@code n} pixels only reaches outputs that are not copied out.
    */
   private void lastPixels(ByteBuffer[] in, ByteBuffer res, ByteBuffer out, int p0, int n) {
     int bytes = n * PIXEL_BYTES;
-    int room = BLOCK * PIXEL_BYTES + LANES * Float.BYTES;
+    ByteBuffer[] scratch = SCRATCH.get();
     ByteBuffer[] x = new ByteBuffer[in.length];
     for (int j = 0; j < in.length; j++) {
-      x[j] = ByteBuffer.allocateDirect(room).order(ORDER);
-      x[j].put(0, in[j], p0 * PIXEL_BYTES, bytes);
+      x[j] = scratch[j].put(0, in[j], p0 * PIXEL_BYTES, bytes);
     }
-    ByteBuffer r = null;
-    if (res != null) {
-      r = ByteBuffer.allocateDirect(room).order(ORDER);
-      r.put(0, res, p0 * PIXEL_BYTES, bytes);
-    }
-    ByteBuffer o = ByteBuffer.allocateDirect(room).order(ORDER);
+    ByteBuffer r = res == null ? null : scratch[MAX_INPUTS].put(0, res, p0 * PIXEL_BYTES, bytes);
+    ByteBuffer o = scratch[MAX_INPUTS + 1];
     block(x, r, o, 0);
     out.put(p0 * PIXEL_BYTES, o, 0, bytes);
   }
@@ -159,14 +188,14 @@ final class VectorPointwise {
    * real activations mispredict, and a vector max per broadcast is a multi-instruction
    * sequence for Java's NaN and -0.0 rules, competing with the FMAs for the same ports.)
    */
-  private static void reluInPlace(ByteBuffer b, int floats) {
+  private static void reluInPlace(ByteBuffer b, int from, int to) {
     FloatVector zero = FloatVector.zero(SPECIES);
-    int i = 0;
-    for (; i + LANES <= floats; i += LANES) {
+    int i = from;
+    for (; i + LANES <= to; i += LANES) {
       int at = i * Float.BYTES;
       FloatVector.fromByteBuffer(SPECIES, b, at, ORDER).max(zero).intoByteBuffer(b, at, ORDER);
     }
-    for (; i < floats; i++) {
+    for (; i < to; i++) {
       int at = i * Float.BYTES;
       b.putFloat(at, Math.max(b.getFloat(at), 0f));
     }

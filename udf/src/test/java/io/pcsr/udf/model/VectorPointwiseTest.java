@@ -37,12 +37,14 @@ class VectorPointwiseTest {
     ModelCache.clear();
   }
 
-  @ParameterizedTest(name = "{0} channels, {1} pixels, {2} blocks, residual {3}")
+  @ParameterizedTest(name = "{0} channels, {1} pixels, {2} blocks, residual {3}, parallel {4}")
   @CsvSource({
-      "52, 1, 1, true", "52, 4, 1, true", "52, 5, 2, false", "52, 9, 4, false",
-      "52, 16, 1, true", "52, 17, 3, true", "52, 37, 3, true", "52, 4099, 2, true",
-      "52, 8192, 4, false"})
-  void matchesLibtorch(int channels, int pixels, int blocks, boolean residual) {
+      "52, 1, 1, true, false", "52, 4, 1, true, false", "52, 5, 2, false, false",
+      "52, 9, 4, false, false", "52, 16, 1, true, false", "52, 17, 3, true, false",
+      "52, 37, 3, true, false", "52, 4099, 2, true, true", "52, 8192, 4, false, true",
+      "52, 12291, 1, true, true"})
+  void matchesLibtorch(int channels, int pixels, int blocks, boolean residual,
+      boolean parallel) {
     Random rnd = new Random(channels * 31L + pixels * 7L + blocks);
     try (NDManager m = NDManager.newBaseManager()) {
       Shape shape = new Shape(1, 1, pixels, channels);
@@ -63,7 +65,7 @@ class VectorPointwiseTest {
 
       NDArray expected = libtorch(inputs, weightArrays, biasArray, res, reluFirst);
       VectorPointwise kernel = new VectorPointwise(weights, bias, channels);
-      NDArray actual = kernel.apply(inputs, reluFirst, res);
+      NDArray actual = kernel.apply(inputs, reluFirst, res, parallel);
 
       assertEquals(shape, actual.getShape());
       double max = Floats.maxAbsDiff(expected.toFloatArray(), actual.toFloatArray());
@@ -103,7 +105,10 @@ class VectorPointwiseTest {
       }
       NDArray x = m.create(hwc, new Shape(1, lr.height(), lr.width(), 3));
       float[] torch = carn.features(x).toFloatArray();
-      float[] host = carn.features(x, true).toFloatArray();
+      float[] host = carn.features(x, new HostSimd(true, false)).toFloatArray();
+      float[] split = carn.features(x, new HostSimd(true, true)).toFloatArray();
+      assertEquals(0.0, Floats.maxAbsDiff(host, split),
+          "split over the pool or not, each pixel's sums run in the same order");
       double scale = 0;
       for (float v : torch) {
         scale = Math.max(scale, Math.abs(v));
@@ -118,21 +123,26 @@ class VectorPointwiseTest {
   }
 
   @Test
-  void engineWithOneTorchThreadRunsTheBackboneOnTheHost() throws IOException {
+  void engineGivesTheSameImageWhateverTheTorchThreadCount() throws IOException {
     FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
         .crop(60, 100, 41, 97);
     PcsrModel model = ModelCache.engine(
         Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4).model();
     int before = JniUtils.getNumThreads();
-    JniUtils.setNumThreads(1); // a Spark task slot's setting; with more, libtorch keeps it
     try (PcsrEngine host = new PcsrEngine(model, 4, 1024, true);
         PcsrEngine torch = new PcsrEngine(model, 4, 1024, false)) {
       assertTrue(host.hostKernels().contains("backbone 1x1 convolutions: JVM SIMD"),
           host.hostKernels());
-      SrResult a = new Upscaler(host).upscale(lr, new RoutingPolicy.KRule(0), true);
+      // a Spark task slot's setting, then a local run's (the host kernels split over the pool)
+      JniUtils.setNumThreads(1);
+      SrResult one = new Upscaler(host).upscale(lr, new RoutingPolicy.KRule(0), true);
+      JniUtils.setNumThreads(2);
+      SrResult two = new Upscaler(host).upscale(lr, new RoutingPolicy.KRule(0), true);
       SrResult b = new Upscaler(torch).upscale(lr, new RoutingPolicy.KRule(0), true);
-      double image = Floats.maxAbsDiff(a.image().data(), b.image().data());
-      double p = Floats.maxAbsDiff(a.pHeavy(), b.pHeavy());
+      assertEquals(0.0, Floats.maxAbsDiff(one.image().data(), two.image().data()),
+          "one torch thread or two: the same image");
+      double image = Floats.maxAbsDiff(one.image().data(), b.image().data());
+      double p = Floats.maxAbsDiff(one.pHeavy(), b.pHeavy());
       System.out.printf("engine, host backbone vs libtorch: image max |diff| %.2e, p_heavy %.2e%n",
           image, p);
       assertTrue(image > 0, "the two engines must have run different backbone code");
