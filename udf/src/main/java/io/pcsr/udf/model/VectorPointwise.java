@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A fused 1x1 convolution over channels-last float32 tensors on the JVM's SIMD units:
  * {@code relu(sum_j W_j x_j + b [+ r])}, where the x_j are column blocks of one concatenated
- * input, the first optionally ReLU'd as it is read, and r a residual.
+ * input (the first optionally ReLU'd beforehand, in place) and r a residual.
  *
  * <p>Why: CARN-M's 1x1 convolutions have K = N = 52, where libtorch's GEMM runs at a third to a
  * half of its large-matrix rate, and each is followed by separate memory passes over a 24 MB
