@@ -183,8 +183,8 @@ final class VectorPointwise {
   }
 
   /**
-   * The ReLU on read, once per value before the products, in place. (Inside the product loop
-   * it cost twice the kernel's time: a scalar Math.max compiled to branches that the signs of
+   * The first input's ReLU, once per value before the products, in place. (Inside the product
+   * loop it cost twice the kernel's time: a scalar Math.max compiled to branches that the signs of
    * real activations mispredict, and a vector max per broadcast is a multi-instruction
    * sequence for Java's NaN and -0.0 rules, competing with the FMAs for the same ports.)
    */

@@ -59,7 +59,7 @@ class VectorPointwiseTest {
       float[] bias = gaussian(rnd, channels, 0.5f);
       NDArray biasArray = m.create(bias);
       NDArray res = residual ? m.create(gaussian(rnd, pixels * channels, 1f), shape) : null;
-      // the residual tail reads its first input through a ReLU; the cascade steps do not
+      // the residual tail ReLUs its first input (in place); the cascade steps do not
       boolean reluFirst = residual;
       float[] firstBefore = inputs[0].toFloatArray();
 
