@@ -83,6 +83,9 @@ public final class JobBenchCommand implements Callable<Integer> {
     List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<long[]> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
     Map<Integer, Long> jobStarts = new java.util.concurrent.ConcurrentHashMap<>();
+    // what each job is (PcsrJob describes its jobs), by job and by stage
+    Map<Integer, String> jobNames = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, String> stageJobs = new java.util.concurrent.ConcurrentHashMap<>();
     long[] jobStartMs = new long[1];
     for (int round = 0; round < Math.max(1, rounds); round++) {
     mp = 0;
@@ -121,9 +124,18 @@ public final class JobBenchCommand implements Callable<Integer> {
     stages.clear();
     jobs.clear();
     jobStarts.clear();
+    jobNames.clear();
+    stageJobs.clear();
     spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
       @Override public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
         jobStarts.put(e.jobId(), e.time());
+        String name = e.properties() == null ? null
+            : e.properties().getProperty(JobDescriptions.PROPERTY);
+        String what = name == null ? "" : name.replaceFirst("^pcsr run [^:]*: ", "");
+        jobNames.put(e.jobId(), what);
+        for (Object id : scala.jdk.javaapi.CollectionConverters.asJava(e.stageIds())) {
+          stageJobs.put((Integer) id, what);
+        }
       }
 
       @Override public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
@@ -136,9 +148,9 @@ public final class JobBenchCommand implements Callable<Integer> {
       @Override public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
         var info = e.stageInfo();
         long wall = (long) info.completionTime().get() - (long) info.submissionTime().get();
-        stages.add(String.format("  stage %3d %-60.60s %4d tasks %7.2f s wall %7.2f s executor run",
-            info.stageId(), info.name(), info.numTasks(), wall / 1e3,
-            info.taskMetrics().executorRunTime() / 1e3));
+        stages.add(String.format("  stage %3d %-26.26s %-34.34s %4d tasks %7.2f s wall %7.2f s executor run",
+            info.stageId(), stageJobs.getOrDefault(info.stageId(), ""), info.name(),
+            info.numTasks(), wall / 1e3, info.taskMetrics().executorRunTime() / 1e3));
       }
     });
     try {
@@ -180,8 +192,8 @@ public final class JobBenchCommand implements Callable<Integer> {
     long busy = 0;
     long covered = jobStartMs[0];
     for (long[] j : jobs.stream().sorted(java.util.Comparator.comparingLong(j -> j[1])).toList()) {
-      System.out.printf("  job %3d  %7.2f .. %7.2f s%n", j[0], (j[1] - jobStartMs[0]) / 1e3,
-          (j[2] - jobStartMs[0]) / 1e3);
+      System.out.printf("  job %3d  %7.2f .. %7.2f s  %s%n", j[0], (j[1] - jobStartMs[0]) / 1e3,
+          (j[2] - jobStartMs[0]) / 1e3, jobNames.getOrDefault((int) j[0], ""));
       busy += Math.max(0, j[2] - Math.max(j[1], covered));
       covered = Math.max(covered, j[2]);
     }
