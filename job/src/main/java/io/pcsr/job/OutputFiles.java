@@ -34,6 +34,29 @@ final class OutputFiles implements java.io.Serializable {
     publish(fs, tmp, dst);
   }
 
+  /** Writes a file through a writer that takes a Hadoop path (Parquet's). */
+  @FunctionalInterface
+  interface PathWriter {
+    void write(Path temporary) throws IOException;
+  }
+
+  /**
+   * Lets {@code writer} write the target under a temporary name on the target's file system,
+   * then renames; a failed write leaves only the hidden temporary name, which is removed.
+   */
+  void writeVia(String target, PathWriter writer) throws IOException {
+    Path dst = new Path(URI.create(target));
+    FileSystem fs = fileSystem(dst);
+    Path tmp = temporary(dst);
+    try {
+      writer.write(tmp);
+    } catch (IOException | RuntimeException e) {
+      fs.delete(tmp, false);
+      throw e;
+    }
+    publish(fs, tmp, dst);
+  }
+
   /** A local file for a writer that needs random access; {@link #publish(String, java.nio.file.Path)} it. */
   java.nio.file.Path localFileFor(String target) throws IOException {
     Path dst = new Path(URI.create(target));

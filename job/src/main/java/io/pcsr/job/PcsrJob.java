@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -72,6 +73,12 @@ public final class PcsrJob {
   }
 
   public Outcome run() throws IOException {
+    // the jobs that a step below does not name otherwise carry the run's id
+    return JobDescriptions.describe(spark.sparkContext(), "pcsr run " + cfg.runId(),
+        this::runDescribed);
+  }
+
+  private Outcome runDescribed() throws IOException {
     Configuration hconf = spark.sparkContext().hadoopConfiguration();
     HadoopConf hadoop = new HadoopConf(hconf);
     String output = qualify(cfg.output(), hconf);
@@ -184,19 +191,29 @@ public final class PcsrJob {
         });
     try {
       List<Future<?>> writes = new ArrayList<>();
-      writes.add(writers.submit(() -> tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
-          .parquet(OutputPaths.stats(output, "tiles"))));
+      SparkContext sc = spark.sparkContext();
+      String run = "pcsr run " + runId + ": ";
+      writes.add(writers.submit(() -> JobDescriptions.describe(sc, run + "tiles table", () -> {
+        tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
+            .parquet(OutputPaths.stats(output, "tiles"));
+        return null;
+      })));
       if (!"none".equals(cfg.pixelStats())) {
         // rows come out tile by tile in row-major order, which already suits Parquet's encodings
-        writes.add(writers.submit(() -> PixelStats.table(results, runId, cfg.pixelStats(), cost,
-            cfg.scale()).write().mode(SaveMode.Append).partitionBy("run_id")
-            .parquet(OutputPaths.stats(output, "pixels"))));
+        String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
+        writes.add(writers.submit(() -> JobDescriptions.describe(sc, run + "pixels table",
+            () -> PixelStats.write(results, output, runId, cfg.pixelStats(), cost, cfg.scale(),
+                hadoop, codec))));
       }
-      Future<List<Row>> decodeErrorsCollected =
-          writers.submit(() -> decodeErrors.collectAsList());
-      images = imagesTable(assembled, inputs, cost, backbone).collectAsList();
-      spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
-          .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
+      Future<List<Row>> decodeErrorsCollected = writers.submit(() ->
+          JobDescriptions.describe(sc, run + "decode errors", decodeErrors::collectAsList));
+      images = JobDescriptions.describe(sc, run + "assemble and write images",
+          () -> imagesTable(assembled, inputs, cost, backbone).collectAsList());
+      JobDescriptions.describe(sc, run + "images table", () -> {
+        spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
+            .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
+        return null;
+      });
       for (Future<?> w : writes) {
         Futures.await(w, "writing a statistics table");
       }

@@ -1,142 +1,287 @@
 package io.pcsr.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.posexplode;
 
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.model.LayerCost;
+import io.pcsr.udf.spark.HadoopConf;
 import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.tiling.Box;
-import java.io.Serializable;
-import org.apache.spark.api.java.function.MapFunction;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Tile results -> rows of the {@code pixels} table: one per output pixel ('full') or one per LR
- * pixel with its s x s output pixels summed ('lr'). Each row's FLOPs include its share of the
- * backbone, so that summing a table's rows gives the images' FLOPs.
+ * The {@code pixels} table: one row per output pixel ('full') or one per LR pixel with its s x s
+ * output pixels summed ('lr'), under {@code _stats/pixels/run_id=R/}. Each row's FLOPs include
+ * its share of the backbone, so that summing a table's rows gives the images' FLOPs.
  *
- * <p>A tile becomes one record of primitive arrays (no object per pixel), and Spark's own
- * generated code explodes it into rows and computes their columns: a 16000² image has 16 M LR
- * pixels, and building a Java Row for each was the job's largest cost after the model.
+ * <p>Each task writes its partition's rows into one Parquet file with parquet-mr directly, from
+ * the tile's primitive arrays. Spark's own writer went through an exploded row per pixel and
+ * cost 1.7 us per row; this path about a third of that (docs/PERFORMANCE.md, ninth stop). A
+ * file is written under a hidden temporary name and renamed to {@code part-NNNNN-R.parquet}
+ * after the partition: a retried task rewrites the same name, so a lost executor adds no rows.
  */
 public final class PixelStats {
   private PixelStats() {}
 
-  /** One tile's per-pixel values, row-major over its core at the table's level. */
-  public static final class TileArrays implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private String imageId;
-    private int x0;
-    private int y0;
-    private int width;
-    private int[] heavy;
-    private float[] pHeavy;
+  /** The tile-result columns the writer reads, in the order it reads them. */
+  static final String[] COLUMNS = {"image_id", "scale", "core", "heavy", "p_heavy"};
 
-    public String getImageId() { return imageId; }
-    public void setImageId(String imageId) { this.imageId = imageId; }
-    public int getX0() { return x0; }
-    public void setX0(int x0) { this.x0 = x0; }
-    public int getY0() { return y0; }
-    public void setY0(int y0) { this.y0 = y0; }
-    public int getWidth() { return width; }
-    public void setWidth(int width) { this.width = width; }
-    /** Heavy output pixels per row of the table (0/1 at 'full', 0..s² at 'lr'). */
-    public int[] getHeavy() { return heavy; }
-    public void setHeavy(int[] heavy) { this.heavy = heavy; }
-    public float[] getPHeavy() { return pHeavy; }
-    public void setPHeavy(float[] pHeavy) { this.pHeavy = pHeavy; }
+  /** One row per file written: its name and its rows. */
+  static final StructType WRITTEN = new StructType()
+      .add("file", DataTypes.StringType, false).add("rows", DataTypes.LongType, false);
+
+  /** The file schema; run_id is the folder's partition value, as for Spark's tables. */
+  static final MessageType SCHEMA = Types.buildMessage()
+      .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("image_id")
+      .optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named("level")
+      .required(PrimitiveTypeName.INT32).named("x")
+      .required(PrimitiveTypeName.INT32).named("y")
+      .required(PrimitiveTypeName.INT32).named("pixels")
+      .required(PrimitiveTypeName.INT32).named("heavy")
+      .required(PrimitiveTypeName.FLOAT).named("p_heavy")
+      .required(PrimitiveTypeName.FLOAT).named("flops")
+      .required(PrimitiveTypeName.FLOAT).named("flops_paper")
+      .named("spark_schema");
+
+  /**
+   * Writes the pixels table of a run's tile results; failed tiles (no arrays) add no rows.
+   *
+   * @param level "full" or "lr"
+   * @param codec Parquet compression codec name, as {@code spark.sql.parquet.compression.codec}
+   * @return rows written
+   */
+  public static long write(Dataset<Row> results, String output, String runId, String level,
+      PcsrCost cost, int scale, HadoopConf hadoop, String codec) {
+    Column[] used = java.util.Arrays.stream(COLUMNS).map(functions::col).toArray(Column[]::new);
+    RowCosts costs = RowCosts.of(cost, scale, "full".equals(level));
+    List<Row> files = results.filter(col("error").isNull()).select(used)
+        .mapPartitions(new PartitionWriter(OutputPaths.stats(output, "pixels") + "/run_id=" + runId,
+            runId, costs, new OutputFiles(hadoop, runId), hadoop, codec),
+            Encoders.row(WRITTEN))
+        .collectAsList();
+    return files.stream().mapToLong(r -> r.getLong(1)).sum();
   }
 
-  /** A tile result -> its arrays at the table's level. */
-  static final class ToArrays implements MapFunction<Row, TileArrays> {
-    private static final long serialVersionUID = 1L;
-    private final boolean full;
-
-    ToArrays(boolean full) {
-      this.full = full;
+  /**
+   * What one table row costs, from its heavy count: FLOPs of its heavy and light output pixels
+   * plus their share of the backbone.
+   */
+  record RowCosts(boolean full, int pixels, LayerCost light, LayerCost heavy)
+      implements java.io.Serializable {
+    static RowCosts of(PcsrCost cost, int scale, boolean full) {
+      int s2 = scale * scale;
+      LayerCost backbonePerHr = cost.backbonePerLrPixel().times(1.0 / s2);
+      return new RowCosts(full, full ? 1 : s2, cost.pixel(false).plus(backbonePerHr),
+          cost.pixel(true).plus(backbonePerHr));
     }
 
-    /** The tile-result columns this function reads, in the order it reads them. */
-    static final String[] COLUMNS = {"image_id", "scale", "core", "heavy", "p_heavy"};
+    float executed(int heavyPixels) {
+      return (float) (heavyPixels * heavy.executed() + (pixels - heavyPixels) * light.executed());
+    }
 
-    @Override public TileArrays call(Row r) {
+    float paper(int heavyPixels) {
+      return (float) (heavyPixels * heavy.paper() + (pixels - heavyPixels) * light.paper());
+    }
+  }
+
+  /** One tile's rows at the table's level, row-major over its core. */
+  static final class TileRowsAtLevel {
+    Binary imageId;
+    int x0;
+    int y0;
+    int width;
+    int[] heavy;
+    float[] pHeavy;
+
+    static TileRowsAtLevel of(Row r, boolean full) {
       int s = r.getInt(1);
       Box core = TileRows.box(r.getStruct(2));
       byte[] flags = (byte[]) r.get(3);
-      TileArrays t = new TileArrays();
-      t.setImageId(r.getString(0));
-      t.setPHeavy(TileRows.bytesToFloats((byte[]) r.get(4)));
+      TileRowsAtLevel t = new TileRowsAtLevel();
+      t.imageId = Binary.fromString(r.getString(0));
+      t.pHeavy = TileRows.bytesToFloats((byte[]) r.get(4));
       int hrW = core.width() * s;
       if (full) {
-        int[] heavy = new int[flags.length];
-        for (int i = 0; i < heavy.length; i++) {
-          heavy[i] = flags[i];
+        t.heavy = new int[flags.length];
+        for (int i = 0; i < flags.length; i++) {
+          t.heavy[i] = flags[i];
         }
-        t.setHeavy(heavy);
-        t.setX0(core.x() * s);
-        t.setY0(core.y() * s);
-        t.setWidth(hrW);
+        t.x0 = core.x() * s;
+        t.y0 = core.y() * s;
+        t.width = hrW;
         return t;
       }
-      int[] heavy = new int[core.height() * core.width()];
+      t.heavy = new int[core.height() * core.width()];
       for (int y = 0; y < core.height() * s; y++) {
         int row = (y / s) * core.width();
         for (int x = 0; x < hrW; x++) {
-          heavy[row + x / s] += flags[y * hrW + x];
+          t.heavy[row + x / s] += flags[y * hrW + x];
         }
       }
-      t.setHeavy(heavy);
-      t.setX0(core.x());
-      t.setY0(core.y());
-      t.setWidth(core.width());
+      t.x0 = core.x();
+      t.y0 = core.y();
+      t.width = core.width();
       return t;
     }
   }
 
-  /**
-   * The pixels table of a run's tile results. Failed tiles (no arrays) add no rows.
-   *
-   * @param level "full" or "lr"
-   */
-  public static Dataset<Row> table(Dataset<Row> results, String runId, String level,
-      PcsrCost cost, int scale) {
-    boolean full = "full".equals(level);
-    int s2 = scale * scale;
-    LayerCost backbonePerHr = cost.backbonePerLrPixel().times(1.0 / s2);
-    LayerCost light = cost.pixel(false).plus(backbonePerHr);
-    LayerCost heavy = cost.pixel(true).plus(backbonePerHr);
-    int pixels = full ? 1 : s2;
-    Column h = col("heavy");
-    Column lightCount = lit(pixels).minus(h);
-    Column pos = col("pos");
-    Column width = col("width");
-    // posexplode of one array, the other read by position: zipping both into structs first
-    // cost an object per pixel
-    // the columns first: a typed map hides from the optimiser which columns it reads, so
-    // without the select every tile's HR pixels were read from the cache and copied to a
-    // byte[] only to be ignored
-    Column[] used = java.util.Arrays.stream(ToArrays.COLUMNS).map(functions::col)
-        .toArray(Column[]::new);
-    return results.filter(col("error").isNull()).select(used)
-        .map(new ToArrays(full), Encoders.bean(TileArrays.class))
-        .select(col("imageId"), col("x0"), col("y0"), width, col("pHeavy"),
-            posexplode(col("heavy")).as(new String[] {"pos", "heavy"}))
-        .select(lit(runId).as("run_id"), col("imageId").as("image_id"),
-            lit(full ? "hr" : "lr").as("level"),
-            col("x0").plus(pos.mod(width)).as("x"),
-            col("y0").plus(functions.expr("pos div width").cast(DataTypes.IntegerType)).as("y"),
-            lit(pixels).as("pixels"), h.as("heavy"),
-            functions.element_at(col("pHeavy"), pos.plus(1)).as("p_heavy"),
-            h.multiply(heavy.executed()).plus(lightCount.multiply(light.executed()))
-                .cast(DataTypes.FloatType).as("flops"),
-            h.multiply(heavy.paper()).plus(lightCount.multiply(light.paper()))
-                .cast(DataTypes.FloatType).as("flops_paper"));
+  /** The row a {@link RowWriter} writes next: a tile and a position in it. */
+  static final class Cursor {
+    TileRowsAtLevel tile;
+    int pos;
+  }
+
+  /** Writes the row under a cursor, column by column in {@link #SCHEMA}'s order. */
+  static final class RowWriter extends WriteSupport<Cursor> {
+    private final RowCosts costs;
+    private final Binary level;
+    private RecordConsumer out;
+
+    RowWriter(RowCosts costs) {
+      this.costs = costs;
+      this.level = Binary.fromString(costs.full() ? "hr" : "lr");
+    }
+
+    @Override public WriteContext init(Configuration conf) {
+      return new WriteContext(SCHEMA, new HashMap<>());
+    }
+
+    @Override public void prepareForWrite(RecordConsumer recordConsumer) {
+      out = recordConsumer;
+    }
+
+    @Override public void write(Cursor c) {
+      TileRowsAtLevel t = c.tile;
+      int pos = c.pos;
+      int heavy = t.heavy[pos];
+      out.startMessage();
+      binary(0, "image_id", t.imageId);
+      binary(1, "level", level);
+      integer(2, "x", t.x0 + pos % t.width);
+      integer(3, "y", t.y0 + pos / t.width);
+      integer(4, "pixels", costs.pixels());
+      integer(5, "heavy", heavy);
+      real(6, "p_heavy", t.pHeavy[pos]);
+      real(7, "flops", costs.executed(heavy));
+      real(8, "flops_paper", costs.paper(heavy));
+      out.endMessage();
+    }
+
+    private void binary(int index, String name, Binary value) {
+      out.startField(name, index);
+      out.addBinary(value);
+      out.endField(name, index);
+    }
+
+    private void integer(int index, String name, int value) {
+      out.startField(name, index);
+      out.addInteger(value);
+      out.endField(name, index);
+    }
+
+    private void real(int index, String name, float value) {
+      out.startField(name, index);
+      out.addFloat(value);
+      out.endField(name, index);
+    }
+  }
+
+  /** A partition's tile results -> one Parquet file of their rows (none for no rows). */
+  static final class PartitionWriter implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final String folder;
+    private final String runId;
+    private final RowCosts costs;
+    private final OutputFiles files;
+    private final HadoopConf hadoop;
+    private final String codec;
+
+    PartitionWriter(String folder, String runId, RowCosts costs, OutputFiles files,
+        HadoopConf hadoop, String codec) {
+      this.folder = folder;
+      this.runId = runId;
+      this.costs = costs;
+      this.files = files;
+      this.hadoop = hadoop;
+      this.codec = codec;
+    }
+
+    @Override public Iterator<Row> call(Iterator<Row> tiles) throws IOException {
+      if (!tiles.hasNext()) {
+        return java.util.Collections.emptyIterator();
+      }
+      TaskContext task = TaskContext.get();
+      int partition = task == null ? 0 : task.partitionId();
+      CompressionCodecName compression = compression(codec);
+      String target = String.format("%s/part-%05d-%s%s.parquet", folder, partition, runId,
+          compression.getExtension());
+      long[] rows = {0};
+      files.writeVia(target, tmp -> {
+        OutputFile file = HadoopOutputFile.fromPath(tmp, hadoop.get());
+        try (ParquetWriter<Cursor> w = new Builder(file, new RowWriter(costs))
+            .withCompressionCodec(compression)
+            .withConf(hadoop.get())
+            .build()) {
+          Cursor c = new Cursor();
+          while (tiles.hasNext()) {
+            c.tile = TileRowsAtLevel.of(tiles.next(), costs.full());
+            for (c.pos = 0; c.pos < c.tile.heavy.length; c.pos++) {
+              w.write(c);
+            }
+            rows[0] += c.tile.heavy.length;
+          }
+        }
+      });
+      return List.of(RowFactory.create(target, rows[0])).iterator();
+    }
+  }
+
+  /** Spark's name of a Parquet codec ({@code spark.sql.parquet.compression.codec}) -> parquet-mr's. */
+  static CompressionCodecName compression(String sparkName) {
+    String name = sparkName.trim().toUpperCase(java.util.Locale.ROOT);
+    return "NONE".equals(name) ? CompressionCodecName.UNCOMPRESSED
+        : CompressionCodecName.valueOf(name);
+  }
+
+  private static final class Builder extends ParquetWriter.Builder<Cursor, Builder> {
+    private final RowWriter writer;
+
+    Builder(OutputFile file, RowWriter writer) {
+      super(file);
+      this.writer = writer;
+    }
+
+    @Override protected Builder self() {
+      return this;
+    }
+
+    @Override protected WriteSupport<Cursor> getWriteSupport(Configuration conf) {
+      return writer;
+    }
   }
 }

@@ -135,4 +135,55 @@ class SparkJobTest extends SparkTestBase {
     assertArrayEquals(before, Files.readAllBytes(out.resolve("images/crop.png")),
         "a rerun writes byte-identical output");
   }
+
+  @Test
+  void pixelsTableHasOneRowPerLrPixelInPartFilesThatARerunReplaces() throws Exception {
+    Path out = tmp.resolve("out-pixels");
+    Map<String, String> conf = new java.util.HashMap<>(conf("k=0", 3, "lr"));
+    conf.put(PcsrConf.RUN_ID, "px");
+    run(out, conf);
+    Path folder = out.resolve("_stats/pixels/run_id=px");
+    List<String> names;
+    try (var files = Files.list(folder)) {
+      names = files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+    Assertions.assertFalse(names.isEmpty());
+    for (String name : names) {
+      Assertions.assertTrue(name.matches("part-\\d{5}-px\\.snappy\\.parquet"),
+          "only finished part files, no temporary names: " + names);
+    }
+
+    Dataset<Row> pixels = spark().read().parquet(out.resolve("_stats/pixels").toString());
+    org.apache.spark.sql.types.StructType schema = pixels.schema();
+    assertEquals("string", schema.apply("image_id").dataType().typeName());
+    assertEquals("integer", schema.apply("x").dataType().typeName());
+    assertEquals("float", schema.apply("p_heavy").dataType().typeName());
+    assertEquals("float", schema.apply("flops_paper").dataType().typeName());
+    long rows = pixels.count();
+    long lrPixels = spark().read().parquet(out.resolve("_stats/images").toString())
+        .filter("status = 'ok'").selectExpr("sum(width_in * height_in)").first().getLong(0);
+    assertEquals(lrPixels, rows, "one row per LR pixel of the images written");
+    assertEquals(rows, pixels.select("image_id", "x", "y").distinct().count(), "no pixel twice");
+    Row ranges = pixels.selectExpr("min(heavy)", "max(heavy)", "min(pixels)", "max(pixels)",
+        "count(DISTINCT level)", "min(level)", "min(p_heavy)", "max(p_heavy)").first();
+    Assertions.assertTrue(ranges.getInt(0) >= 0 && ranges.getInt(1) <= 16, ranges.toString());
+    assertEquals(16, ranges.getInt(2));
+    assertEquals(16, ranges.getInt(3));
+    assertEquals(1L, ranges.getLong(4));
+    assertEquals("lr", ranges.getString(5));
+    Assertions.assertTrue(ranges.getFloat(6) >= 0 && ranges.getFloat(7) <= 1, ranges.toString());
+    // a row's FLOPs follow from its heavy count alone
+    assertEquals(0L, pixels.groupBy("heavy").agg(
+            org.apache.spark.sql.functions.countDistinct("flops").as("n"),
+            org.apache.spark.sql.functions.countDistinct("flops_paper").as("m"))
+        .filter("n > 1 OR m > 1").count());
+
+    // the same run again (as a retried task or a rerun would): the part files are replaced
+    conf.put(PcsrConf.OVERWRITE, "true");
+    run(out, conf);
+    try (var files = Files.list(folder)) {
+      assertEquals(names, files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertEquals(rows, spark().read().parquet(out.resolve("_stats/pixels").toString()).count());
+  }
 }
