@@ -245,6 +245,8 @@ public final class PixelStats {
         OutputFile file = HadoopOutputFile.fromPath(tmp, hadoop.get());
         try (ParquetWriter<Cursor> w = new Builder(file, new RowWriter(costs))
             .withCompressionCodec(compression)
+            // p_heavy has about as many values as rows: its dictionary only fills and falls back
+            .withDictionaryEncoding("p_heavy", false)
             .withConf(hadoop.get())
             .build()) {
           Cursor c = new Cursor();
