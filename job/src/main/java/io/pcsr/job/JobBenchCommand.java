@@ -2,7 +2,9 @@ package io.pcsr.job;
 
 import ai.djl.pytorch.jni.JniUtils;
 import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.image.ImageCodec;
+import io.pcsr.udf.image.Samples;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.PcsrEngine;
 import io.pcsr.udf.infer.TileProcessor;
@@ -22,9 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +80,10 @@ public final class JobBenchCommand implements Callable<Integer> {
     RoutingPolicy policy = RoutingPolicy.parse(routing);
     double bare = Double.POSITIVE_INFINITY;
     double job = Double.POSITIVE_INFINITY;
+    double bareWithOutputs = Double.POSITIVE_INFINITY;
+    String outputWork = "";
+    double outputThreadSeconds = 0;
+    PcsrCost cost = PcsrCost.of(engine.model(), 4);
     long mp = 0;
     PcsrJob.Outcome o = null;
     List<String> stages = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -93,30 +99,20 @@ public final class JobBenchCommand implements Callable<Integer> {
       // warm-up on one tile, as the job's first task also pays for it
       FloatImage first = ImageCodec.read(images.get(0));
       runImage(engine, policy, first.crop(0, 0, Math.min(64, first.height()), Math.min(64, first.width())), halo);
-      long t0 = System.nanoTime();
-      ExecutorService pool = Executors.newFixedThreadPool(slots);
-      List<Future<Long>> futures = new ArrayList<>();
-      for (Path p : images) {
-        FloatImage lr = ImageCodec.read(p);
-        mp += (long) lr.height() * lr.width() * 16;
-        // per-pixel routing: tiles are independent, so one image's tiles are shared out over
-        // the threads as the job's partitions share them out over its slots; per-image routing
-        // keeps an image's tiles together, as the job does
-        List<List<Tile>> shares = shares(TileGrid.exact(lr.height(), lr.width(), tileSize, halo),
-            policy.perImage() ? 1 : slots);
-        for (List<Tile> share : shares) {
-          futures.add(pool.submit(() -> {
-            JniUtils.setNumThreads(1);
-            runTiles(engine, policy, lr, share);
-            return 0L;
-          }));
+      bare = Math.min(bare, bareRun(engine, policy, images, halo, null));
+      mp = bareMp;
+      Path folder = Files.createTempDirectory("pcsr-bench-bare");
+      try (BareOutputs outputs = new BareOutputs(folder,
+          PixelStats.RowCosts.of(cost, 4, "full".equals(pixelStats)), pixelStats)) {
+        double seconds = bareRun(engine, policy, images, halo, outputs);
+        if (seconds < bareWithOutputs) {
+          bareWithOutputs = seconds;
+          outputWork = outputs.threadSeconds();
+          outputThreadSeconds = outputs.totalThreadSeconds();
         }
+      } finally {
+        deleteTree(folder);
       }
-      for (Future<Long> f : futures) {
-        f.get();
-      }
-      pool.shutdown();
-      bare = Math.min(bare, (System.nanoTime() - t0) / 1e9);
     }
 
     Path out = output != null ? output : Files.createTempDirectory("pcsr-bench-job");
@@ -181,6 +177,15 @@ public final class JobBenchCommand implements Callable<Integer> {
         pixels / 1e6 / job);
     if (!skipBare) {
       System.out.printf("Spark overhead: %.1f %% of the bare engine time%n", 100 * (job - bare) / bare);
+      System.out.printf("bare engine + the job's outputs (PNG, pixels rows) in plain threads: "
+          + "%.2f s (%.1f %% over the bare engine); the job takes %.1f %% more than that%n",
+          bareWithOutputs, 100 * (bareWithOutputs - bare) / bare,
+          100 * (job - bareWithOutputs) / bareWithOutputs);
+      // thread time, not wall time: on a noisy machine it shows the output work's size better
+      // than the difference of two wall times
+      System.out.printf("  output work in that run: %.2f thread-s = %.1f %% of the bare engine's "
+          + "%.2f thread-s (%s)%n", outputThreadSeconds,
+          100 * outputThreadSeconds / (slots * bare), slots * bare, outputWork);
     }
     System.out.printf("peak heap %.0f MiB, peak process RSS (heap + native) %.0f MiB%n",
         peakHeap() / 1048576.0, peakRss() / 1048576.0);
@@ -201,8 +206,60 @@ public final class JobBenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  private long bareMp;
+
+  /**
+   * The images' tiles through the engine on {@code slots} plain threads, with the job's output
+   * work when {@code outputs} is given; seconds.
+   */
+  private double bareRun(PcsrEngine engine, RoutingPolicy policy, List<Path> images, int halo,
+      BareOutputs outputs) throws Exception {
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(slots);
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    bareMp = 0;
+    try {
+      for (Path p : images) {
+        FloatImage lr = ImageCodec.read(p);
+        bareMp += (long) lr.height() * lr.width() * 16;
+        Samples hr = outputs == null ? null : BareOutputs.image(lr.height() * 4, lr.width() * 4);
+        String id = p.getFileName().toString();
+        // per-pixel routing: tiles are independent, so one image's tiles are shared out over
+        // the threads as the job's partitions share them out over its slots; per-image routing
+        // keeps an image's tiles together, as the job does
+        List<List<Tile>> shares = shares(TileGrid.exact(lr.height(), lr.width(), tileSize, halo),
+            policy.perImage() ? 1 : slots);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (List<Tile> share : shares) {
+          parts.add(CompletableFuture.runAsync(() -> {
+            JniUtils.setNumThreads(1);
+            runTiles(engine, policy, lr, share,
+                outputs == null ? t -> { } : t -> outputs.tile(id, t, hr));
+          }, pool));
+        }
+        CompletableFuture<Void> image = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+        done.add(outputs == null ? image : image.thenRunAsync(() -> outputs.write(id, hr), pool));
+      }
+      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).get();
+      if (outputs != null) {
+        outputs.close(); // the last row groups are written here: part of the work
+      }
+    } finally {
+      pool.shutdown();
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void deleteTree(Path folder) throws java.io.IOException {
+    try (var all = Files.walk(folder)) {
+      for (Path f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
   private void runImage(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, int halo) {
-    runTiles(engine, policy, lr, TileGrid.exact(lr.height(), lr.width(), tileSize, halo));
+    runTiles(engine, policy, lr, TileGrid.exact(lr.height(), lr.width(), tileSize, halo), t -> { });
   }
 
   /** Round-robin shares of the tiles, one per thread. */
@@ -217,14 +274,15 @@ public final class JobBenchCommand implements Callable<Integer> {
     return shares;
   }
 
-  private void runTiles(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, List<Tile> tiles) {
+  private void runTiles(PcsrEngine engine, RoutingPolicy policy, FloatImage lr, List<Tile> tiles,
+      java.util.function.Consumer<TileProcessor.TileOutput> sink) {
     List<TileProcessor.TileInput> in = new ArrayList<>();
     for (Tile t : tiles) {
       Box b = t.input();
       in.add(new TileProcessor.TileInput(t, lr.crop(b.y(), b.x(), b.height(), b.width())));
     }
-    // outputs are dropped as they come: a 16000² image's would not fit the heap together
-    new TileProcessor(engine, policy, true).process(in, o -> { });
+    // outputs are handed over as they come: a 16000² image's would not fit the heap together
+    new TileProcessor(engine, policy, true).process(in, sink);
   }
 
   static long peakHeap() {

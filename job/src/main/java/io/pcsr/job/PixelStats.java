@@ -119,12 +119,19 @@ public final class PixelStats {
     float[] pHeavy;
 
     static TileRowsAtLevel of(Row r, boolean full) {
-      int s = r.getInt(1);
-      Box core = TileRows.box(r.getStruct(2));
-      byte[] flags = (byte[]) r.get(3);
+      return of(r.getString(0), r.getInt(1), TileRows.box(r.getStruct(2)), (byte[]) r.get(3),
+          TileRows.bytesToFloats((byte[]) r.get(4)), full);
+    }
+
+    /**
+     * @param flags class per core HR pixel
+     * @param pHeavy p_heavy per row of the table: per core HR pixel ('full') or LR pixel
+     */
+    static TileRowsAtLevel of(String imageId, int s, Box core, byte[] flags, float[] pHeavy,
+        boolean full) {
       TileRowsAtLevel t = new TileRowsAtLevel();
-      t.imageId = Binary.fromString(r.getString(0));
-      t.pHeavy = TileRows.bytesToFloats((byte[]) r.get(4));
+      t.imageId = Binary.fromString(imageId);
+      t.pHeavy = pHeavy;
       int hrW = core.width() * s;
       if (full) {
         t.heavy = new int[flags.length];
@@ -147,6 +154,38 @@ public final class PixelStats {
       t.y0 = core.y();
       t.width = core.width();
       return t;
+    }
+  }
+
+  /** One Parquet file of table rows, written tile by tile. */
+  static final class FileRows implements java.io.Closeable {
+    private final ParquetWriter<Cursor> writer;
+    private final Cursor cursor = new Cursor();
+    private long rows;
+
+    FileRows(OutputFile file, RowCosts costs, String codec, Configuration conf) throws IOException {
+      writer = new Builder(file, new RowWriter(costs))
+          .withCompressionCodec(compression(codec))
+          // p_heavy has about as many values as rows: its dictionary only fills and falls back
+          .withDictionaryEncoding("p_heavy", false)
+          .withConf(conf)
+          .build();
+    }
+
+    void add(TileRowsAtLevel tile) throws IOException {
+      cursor.tile = tile;
+      for (cursor.pos = 0; cursor.pos < tile.heavy.length; cursor.pos++) {
+        writer.write(cursor);
+      }
+      rows += tile.heavy.length;
+    }
+
+    long rows() {
+      return rows;
+    }
+
+    @Override public void close() throws IOException {
+      writer.close();
     }
   }
 
@@ -237,26 +276,16 @@ public final class PixelStats {
       }
       TaskContext task = TaskContext.get();
       int partition = task == null ? 0 : task.partitionId();
-      CompressionCodecName compression = compression(codec);
       String target = String.format("%s/part-%05d-%s%s.parquet", folder, partition, runId,
-          compression.getExtension());
+          compression(codec).getExtension());
       long[] rows = {0};
       files.writeVia(target, tmp -> {
-        OutputFile file = HadoopOutputFile.fromPath(tmp, hadoop.get());
-        try (ParquetWriter<Cursor> w = new Builder(file, new RowWriter(costs))
-            .withCompressionCodec(compression)
-            // p_heavy has about as many values as rows: its dictionary only fills and falls back
-            .withDictionaryEncoding("p_heavy", false)
-            .withConf(hadoop.get())
-            .build()) {
-          Cursor c = new Cursor();
+        try (FileRows file = new FileRows(HadoopOutputFile.fromPath(tmp, hadoop.get()), costs,
+            codec, hadoop.get())) {
           while (tiles.hasNext()) {
-            c.tile = TileRowsAtLevel.of(tiles.next(), costs.full());
-            for (c.pos = 0; c.pos < c.tile.heavy.length; c.pos++) {
-              w.write(c);
-            }
-            rows[0] += c.tile.heavy.length;
+            file.add(TileRowsAtLevel.of(tiles.next(), costs.full()));
           }
+          rows[0] = file.rows();
         }
       });
       return List.of(RowFactory.create(target, rows[0])).iterator();

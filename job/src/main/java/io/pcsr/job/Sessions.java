@@ -13,6 +13,8 @@ final class Sessions {
   static SparkSession create(String app, String master, Map<String, String> conf) {
     SparkConf sc = new SparkConf(true); // picks up spark.* system properties (spark-submit)
     boolean submitted = sc.contains("spark.master");
+    // a session that was already there (a test's, a notebook's) belongs to whoever made it
+    boolean existed = SparkSession.getDefaultSession().isDefined();
     SparkSession.Builder b = SparkSession.builder().appName(app);
     if (!submitted) {
       b.master(master != null ? master : "local[*]")
@@ -21,7 +23,7 @@ final class Sessions {
           .config("spark.ui.enabled", "false")
           .config("spark.ui.showConsoleProgress", "true")
           .config("spark.sql.shuffle.partitions", "8");
-      owned = true;
+      owned = !existed;
     }
     conf.forEach(b::config);
     return b.getOrCreate();

@@ -47,6 +47,26 @@ public final class TileProcessor {
   public record TileOutput(Tile tile, int scale, float[] rgb, byte[] heavy, float[] pHeavy,
       long heavyPixels, double flopsPaper, double flopsExecuted, SrResult.StageNanos nanos) {
     public Box hrBox() { return tile.core().scaled(scale); }
+
+    /** p_heavy averaged over each core LR pixel's s x s output pixels, row-major. */
+    public float[] pHeavyPerLrPixel() {
+      int w = tile.core().width();
+      int h = tile.core().height();
+      float[] mean = new float[h * w];
+      for (int y = 0; y < h * scale; y++) {
+        int row = (y / scale) * w;
+        int from = y * w * scale;
+        for (int lx = 0; lx < w; lx++) {
+          for (int k = 0; k < scale; k++) { // same order as x = 0..w*s-1, without a division each
+            mean[row + lx] += pHeavy[from + lx * scale + k];
+          }
+        }
+      }
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] /= scale * scale;
+      }
+      return mean;
+    }
   }
 
   /** All tiles of one image (per-image policies need them together; k works on any subset). */

@@ -138,26 +138,8 @@ public final class PcsrPartitionFunction implements MapPartitionsFunction<Row, R
     switch (settings.pixelStats()) {
       case "full":
         return TileRows.floatsToBytes(o.pHeavy());
-      case "lr": {
-        int s = o.scale();
-        int w = o.tile().core().width();
-        int h = o.tile().core().height();
-        float[] mean = new float[h * w];
-        float[] p = o.pHeavy();
-        for (int y = 0; y < h * s; y++) {
-          int row = (y / s) * w;
-          int from = y * w * s;
-          for (int lx = 0; lx < w; lx++) {
-            for (int k = 0; k < s; k++) { // same order as x = 0..w*s-1, without a division each
-              mean[row + lx] += p[from + lx * s + k];
-            }
-          }
-        }
-        for (int i = 0; i < mean.length; i++) {
-          mean[i] /= s * s;
-        }
-        return TileRows.floatsToBytes(mean);
-      }
+      case "lr":
+        return TileRows.floatsToBytes(o.pHeavyPerLrPixel());
       default:
         return new byte[0];
     }
