@@ -164,7 +164,14 @@ public final class PcsrJob {
     // one task per image up to twice the parallelism: a number given to repartition is kept as
     // it is by adaptive execution, which would merge small images' shuffle blocks into a few
     // tasks although each image costs a PNG encoding
-    Dataset<Row> assembled = results
+    // The assembly never reads p_heavy, and reads the HR class flags only to stitch an overlay
+    // or paper mode's class map: empty arrays in their place keep the columns' positions and
+    // keep a byte per output pixel, and a float per LR pixel, out of the shuffle.
+    Dataset<Row> forAssembly = results.withColumn("p_heavy", lit(new byte[0]));
+    if (!cfg.overlay() && !cfg.paperMode()) {
+      forAssembly = forAssembly.withColumn("heavy", lit(new byte[0]));
+    }
+    Dataset<Row> assembled = forAssembly
         .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
         .sortWithinPartitions("image_id", "tile_index")
         .mapPartitions(new SortedGroups(0,
