@@ -161,9 +161,6 @@ public final class PcsrJob {
         .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
-    // one task per image up to twice the parallelism: a number given to repartition is kept as
-    // it is by adaptive execution, which would merge small images' shuffle blocks into a few
-    // tasks although each image costs a PNG encoding
     // The assembly never reads p_heavy, and reads the HR class flags only to stitch an overlay
     // or paper mode's class map: empty arrays in their place keep the columns' positions and
     // keep a byte per output pixel, and a float per LR pixel, out of the shuffle.
@@ -171,6 +168,9 @@ public final class PcsrJob {
     if (!cfg.overlay() && !cfg.paperMode()) {
       forAssembly = forAssembly.withColumn("heavy", lit(new byte[0]));
     }
+    // one task per image up to twice the parallelism: a number given to repartition is kept as
+    // it is by adaptive execution, which would merge small images' shuffle blocks into a few
+    // tasks although each image costs a PNG encoding
     Dataset<Row> assembled = forAssembly
         .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
         .sortWithinPartitions("image_id", "tile_index")
