@@ -1,8 +1,8 @@
 package io.pcsr.job;
 
 import ai.djl.pytorch.jni.JniUtils;
-import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.cost.PcsrCost;
+import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.image.Samples;
 import io.pcsr.udf.infer.ModelCache;
@@ -33,12 +33,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The cost of Spark around the engine: the same images, tiled the same way, once through the
- * bare engine on as many threads as Spark has task slots, once as the full job on local[N]
+ * The cost of Spark around the engine: the same images, tiled the same way, through the bare
+ * engine on as many threads as Spark has task slots; through the bare engine with the job's
+ * output work in the same threads ({@link BareOutputs}); and as the full job on local[N]
  * (decode, tile, shuffle, UDF, reassembly, encode, write, Parquet). One process, one report.
  */
 @Command(name = "bench-job", mixinStandardHelpOptions = true,
-    description = "Bare engine vs the full Spark job on the same tiles, plus peak memory.")
+    description = "Bare engine, bare engine with the job's outputs, and the full Spark job on "
+        + "the same tiles, plus peak memory.")
 public final class JobBenchCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, description = "Folder of images.")
   Path input;
@@ -65,8 +67,9 @@ public final class JobBenchCommand implements Callable<Integer> {
   String pixelStats;
 
   @Option(names = "--rounds", defaultValue = "1",
-      description = "Alternate bare engine and job this many times; the fastest of each counts "
-          + "(on a shared machine, alternating keeps both under the same load).")
+      description = "Alternate bare engine, bare engine with the job's outputs, and job this "
+          + "many times; the fastest of each counts (on a shared machine, alternating keeps all "
+          + "three under the same load).")
   int rounds;
 
   @Override public Integer call() throws Exception {
