@@ -38,8 +38,9 @@ public final class PcsrEngine implements AutoCloseable {
    * LR pixels per chunk on a CPU: s^2 x this many HR rows go through the classifier and the
    * light upsampler at a time (their activations are narrow: 16384 x 21 floats fit in L2),
    * while heavy rows go in blocks of {@link #HEAVY_BLOCK_ROWS_CPU}. Measured on the demo image,
-   * one thread, CARN-PCSR: all-heavy upsampling 791 ms with 1024 and 2048-row heavy blocks,
-   * 826 with 512, 929 with 128, 1111 with 1024 and the whole chunk as one heavy batch.
+   * one thread, CARN-PCSR, on the Xeon of the early stops: all-heavy upsampling 791 ms with
+   * 1024 and 2048-row heavy blocks, 826 with 512, 929 with 128, 1111 with 1024 and the whole
+   * chunk as one heavy batch.
    */
   public static final int CHUNK_LR_PIXELS_DEFAULT = 1024;
 
