@@ -97,17 +97,17 @@ public final class JobBenchCommand implements Callable<Integer> {
     Map<Integer, String> stageJobs = new java.util.concurrent.ConcurrentHashMap<>();
     long[] jobStartMs = new long[1];
     for (int round = 0; round < Math.max(1, rounds); round++) {
-    mp = 0;
     if (!skipBare) {
       // warm-up on one tile, as the job's first task also pays for it
       FloatImage first = ImageCodec.read(images.get(0));
       runImage(engine, policy, first.crop(0, 0, Math.min(64, first.height()), Math.min(64, first.width())), halo);
-      bare = Math.min(bare, bareRun(engine, policy, images, halo, null));
-      mp = bareMp;
+      BareRun plain = bareRun(engine, policy, images, halo, null);
+      bare = Math.min(bare, plain.seconds());
+      mp = plain.outputPixels();
       Path folder = Files.createTempDirectory("pcsr-bench-bare");
       try (BareOutputs outputs = new BareOutputs(folder,
           PixelStats.RowCosts.of(cost, 4, "full".equals(pixelStats)), pixelStats)) {
-        double seconds = bareRun(engine, policy, images, halo, outputs);
+        double seconds = bareRun(engine, policy, images, halo, outputs).seconds();
         if (seconds < bareWithOutputs) {
           bareWithOutputs = seconds;
           outputWork = outputs.threadSeconds();
@@ -209,22 +209,23 @@ public final class JobBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private long bareMp;
+  /** One bare run: its wall time and the output pixels it made. */
+  private record BareRun(double seconds, long outputPixels) {}
 
   /**
    * The images' tiles through the engine on {@code slots} plain threads, with the job's output
-   * work when {@code outputs} is given; seconds.
+   * work when {@code outputs} is given.
    */
-  private double bareRun(PcsrEngine engine, RoutingPolicy policy, List<Path> images, int halo,
+  private BareRun bareRun(PcsrEngine engine, RoutingPolicy policy, List<Path> images, int halo,
       BareOutputs outputs) throws Exception {
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(slots);
     List<CompletableFuture<Void>> done = new ArrayList<>();
-    bareMp = 0;
+    long outputPixels = 0;
     try {
       for (Path p : images) {
         FloatImage lr = ImageCodec.read(p);
-        bareMp += (long) lr.height() * lr.width() * 16;
+        outputPixels += (long) lr.height() * lr.width() * 16;
         Samples hr = outputs == null ? null : BareOutputs.image(lr.height() * 4, lr.width() * 4);
         String id = p.getFileName().toString();
         // per-pixel routing: tiles are independent, so one image's tiles are shared out over
@@ -250,7 +251,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     } finally {
       pool.shutdown();
     }
-    return (System.nanoTime() - t0) / 1e9;
+    return new BareRun((System.nanoTime() - t0) / 1e9, outputPixels);
   }
 
   private static void deleteTree(Path folder) throws java.io.IOException {
