@@ -18,7 +18,7 @@ public record JobConfig(String input, String output, String model, int scale,
     int torchThreads, int chunk, int gpuMaxChunk, Precision precision, int partitions,
     long maxPixels, boolean overwrite, String runId, long maxImagePixelsPerTask,
     boolean failFirstAttempt, boolean overlay, int[] rgbBands, long regionDecodePixels,
-    long tiledTiffPixels) {
+    long tiledTiffPixels, long inTaskAssemblyPixels) {
 
   /**
    * @param overrides keys set on the command line (flags and --conf), highest precedence
@@ -66,7 +66,8 @@ public record JobConfig(String input, String output, String model, int scale,
         Boolean.parseBoolean(get.apply(PcsrConf.OVERLAY)),
         rgbBands(get.apply(PcsrConf.RGB_BANDS)),
         positiveLong(get, PcsrConf.REGION_DECODE_PIXELS),
-        positiveLong(get, PcsrConf.TILED_TIFF_PIXELS));
+        positiveLong(get, PcsrConf.TILED_TIFF_PIXELS),
+        nonNegativeLong(get, PcsrConf.IN_TASK_ASSEMBLY_PIXELS));
   }
 
   /** "3,2,1" (counted from 1, as GIS tools do) to 0-based band indexes. */
@@ -97,6 +98,19 @@ public record JobConfig(String input, String output, String model, int scale,
       return l;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    }
+  }
+
+  private static long nonNegativeLong(Function<String, String> get, String key) {
+    String v = get.apply(key);
+    try {
+      long l = Long.parseLong(v.trim());
+      if (l < 0) {
+        throw new NumberFormatException();
+      }
+      return l;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be 0 or a positive integer, got '" + v + "'");
     }
   }
 

@@ -45,16 +45,39 @@ final class OutputFiles implements java.io.Serializable {
    * then renames; a failed write leaves only the hidden temporary name, which is removed.
    */
   void writeVia(String target, PathWriter writer) throws IOException {
-    Path dst = new Path(URI.create(target));
-    FileSystem fs = fileSystem(dst);
-    Path tmp = temporary(dst);
+    Pending file = begin(target);
     try {
-      writer.write(tmp);
+      writer.write(file.temporary());
     } catch (IOException | RuntimeException e) {
-      fs.delete(tmp, false);
+      file.discard();
       throw e;
     }
-    publish(fs, tmp, dst);
+    file.publish();
+  }
+
+  /**
+   * A target being written under its temporary name, for writers that outlive one call (a
+   * task's Parquet file, filled tile by tile as the task's iterator is consumed).
+   */
+  Pending begin(String target) throws IOException {
+    Path dst = new Path(URI.create(target));
+    return new Pending(fileSystem(dst), temporary(dst), dst);
+  }
+
+  /** A file under its temporary name until {@link #publish()}; {@link #discard()} removes it. */
+  record Pending(FileSystem fs, Path temporary, Path target) {
+    void publish() throws IOException {
+      OutputFiles.publish(fs, temporary, target);
+    }
+
+    /** Best effort: a leftover temporary name is hidden and never shadows an output. */
+    void discard() {
+      try {
+        fs.delete(temporary, false);
+      } catch (IOException ignored) {
+        // see above
+      }
+    }
   }
 
   /** A local file for a writer that needs random access; {@link #publish(String, java.nio.file.Path)} it. */

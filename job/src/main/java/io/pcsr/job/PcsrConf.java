@@ -76,6 +76,9 @@ public final class PcsrConf {
   public static final String TILED_TIFF_PIXELS = "spark.pcsr.output.tiledTiffPixels";
   public static final String TILED_TIFF_PIXELS_DEFAULT = "67108864";
 
+  public static final String IN_TASK_ASSEMBLY_PIXELS = "spark.pcsr.assembly.inTaskPixels";
+  public static final String IN_TASK_ASSEMBLY_PIXELS_DEFAULT = "33177600";
+
   public static final String FAIL_FIRST_ATTEMPT = "spark.pcsr.test.failFirstAttempt";
   public static final String FAIL_FIRST_ATTEMPT_DEFAULT = "false";
 
@@ -112,6 +115,8 @@ public final class PcsrConf {
           "TIFF inputs with more pixels are decoded tile by tile on executors, never whole"),
       new Key(TILED_TIFF_PIXELS, TILED_TIFF_PIXELS_DEFAULT,
           "Outputs with more pixels are written as tiled BigTIFF (.tif), streamed tile by tile"),
+      new Key(IN_TASK_ASSEMBLY_PIXELS, IN_TASK_ASSEMBLY_PIXELS_DEFAULT,
+          "Outputs of at most this many pixels are assembled in the model's task, unshuffled; 0 = never"),
       new Key(FAIL_FIRST_ATTEMPT, FAIL_FIRST_ATTEMPT_DEFAULT,
           "Fault injection for tests: every UDF task fails on its first attempt"));
 }

@@ -1,7 +1,10 @@
 package io.pcsr.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
@@ -29,6 +32,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -41,8 +45,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The distributed job, one direction: list (driver) -> decode and tile (flatMap) -> balance
- * (repartition) -> PCSR UDF (mapPartitions) -> reassemble and write (groupByKey) -> Parquet
- * statistics -> _SUCCESS.
+ * (repartition by range) -> the model stage (mapPartitions: PCSR UDF, pixels rows, and the
+ * images small enough to assemble in the task) -> assembly of the larger images after a shuffle
+ * by image -> Parquet statistics -> _SUCCESS.
  */
 public final class PcsrJob {
   private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
@@ -145,9 +150,19 @@ public final class PcsrJob {
     String[] tileColumns = TileRows.TILE.fieldNames();
     Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
         .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
-    tiles = cfg.routing().perImage()
-        ? tiles.repartition(parallelism, col("image_id")).sortWithinPartitions("image_id", "tile_index")
-        : tiles.repartition(parallelism);
+    // The tiles of an image assembled in its model task (ModelStage's rule) go to one
+    // partition, sorted, and so do every image's for per-image routing; the tiles of a larger
+    // image spread over the partitions. Ranges, unlike hashes, keep the partitions' tile counts
+    // even: hashing 16 image names into 4 partitions gave some 6 images and others 2.
+    long outputPerLr = (long) cfg.scale() * cfg.scale();
+    Column inTask = col(TileRows.HEADER + ".width").cast("long")
+        .multiply(col(TileRows.HEADER + ".height")).multiply(outputPerLr)
+        .leq(cfg.inTaskAssemblyPixels());
+    Column together = cfg.routing().perImage() ? col("image_id")
+        : when(inTask, col("image_id"))
+            .otherwise(concat(col("image_id"), lit("#"), col("tile_index").cast("string")));
+    tiles = tiles.repartitionByRange(parallelism, together)
+        .sortWithinPartitions("image_id", "tile_index");
 
     TiffStreaming streaming = new TiffStreaming(cfg.scale(), cfg.tileSize(), cfg.paperMode(),
         cfg.tiledTiffPixels());
@@ -157,26 +172,28 @@ public final class PcsrJob {
     // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
     // so no task ever holds such an image whole
     tiles = tiles.map(new RegionDecoder(hadoop), Encoders.row(TileRows.TILE));
+    String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
+    PixelStats.TableFiles pixelFiles = "none".equals(cfg.pixelStats()) ? null
+        : new PixelStats.TableFiles(output, runId, cfg.pixelStats(), cost, cfg.scale(), hadoop,
+            codec);
+    ImageAssembler assembler = new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming);
     Dataset<Row> results = tiles
-        .mapPartitions(new PcsrPartitionFunction(settings), Encoders.row(TileRows.RESULT))
+        .mapPartitions(new ModelStage(new PcsrPartitionFunction(settings), assembler, pixelFiles,
+                cfg.inTaskAssemblyPixels(), cfg.scale(), cfg.overlay() || cfg.paperMode()),
+            Encoders.row(ModelStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
-    // The assembly never reads p_heavy, and reads the HR class flags only to stitch an overlay
-    // or paper mode's class map: empty arrays in their place keep the columns' positions and
-    // keep a byte per output pixel, and a float per LR pixel, out of the shuffle.
-    Dataset<Row> forAssembly = results.withColumn("p_heavy", lit(new byte[0]));
-    if (!cfg.overlay() && !cfg.paperMode()) {
-      forAssembly = forAssembly.withColumn("heavy", lit(new byte[0]));
-    }
-    // one task per image up to twice the parallelism: a number given to repartition is kept as
-    // it is by adaptive execution, which would merge small images' shuffle blocks into a few
-    // tasks although each image costs a PNG encoding
-    Dataset<Row> assembled = forAssembly
+    // Images too large to assemble in their model tasks: one task per image up to twice the
+    // parallelism. A number given to repartition is kept as it is by adaptive execution, which
+    // would merge small images' shuffle blocks into a few tasks although each image costs an
+    // encoding.
+    Dataset<Row> assembledAfterShuffle = results.filter(not(col("in_task")))
+        .drop("in_task", "image")
         .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
         .sortWithinPartitions("image_id", "tile_index")
-        .mapPartitions(new SortedGroups(0,
-                new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming)),
-            Encoders.row(ImageAssembler.OUTPUT));
+        .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT));
+    Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"))
+        .union(assembledAfterShuffle);
     // The stats tables need only the cached tile results, so they are written by jobs of their
     // own while the images are assembled: the two slots of a small run no longer idle through
     // each job's planning, commit and last straggling task in turn. Their tasks reach the tile
@@ -205,13 +222,6 @@ public final class PcsrJob {
             .parquet(OutputPaths.stats(output, "tiles"));
         return null;
       })));
-      if (!"none".equals(cfg.pixelStats())) {
-        // rows come out tile by tile in row-major order, which already suits Parquet's encodings
-        String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
-        writes.add(writers.submit(() -> JobDescriptions.describe(sc, run + "pixels table",
-            () -> PixelStats.write(results, output, runId, cfg.pixelStats(), cost, cfg.scale(),
-                hadoop, codec))));
-      }
       Future<List<Row>> decodeErrorsCollected = writers.submit(() ->
           JobDescriptions.describe(sc, run + "decode errors", decodeErrors::collectAsList));
       images = JobDescriptions.describe(sc, run + "assemble and write images",

@@ -1,7 +1,5 @@
 package io.pcsr.job;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.model.LayerCost;
 import io.pcsr.udf.spark.HadoopConf;
@@ -9,8 +7,6 @@ import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.tiling.Box;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ColumnWriteStore;
 import org.apache.parquet.column.ColumnWriter;
@@ -27,37 +23,21 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code pixels} table: one row per output pixel ('full') or one per LR pixel with its s x s
  * output pixels summed ('lr'), under {@code _stats/pixels/run_id=R/}. Each row's FLOPs include
  * its share of the backbone, so that summing a table's rows gives the images' FLOPs.
  *
- * <p>Each task writes its partition's rows into one Parquet file with parquet-mr directly, from
- * the tiles' primitive arrays. Spark's own writer went through an exploded row per pixel and
+ * <p>Each model task writes its partition's rows into one Parquet file with parquet-mr directly,
+ * from the tiles' primitive arrays, as its results come out of the engine. Spark's own writer went through an exploded row per pixel and
  * cost 1.7 us of executor time per row; this path about 0.4 (docs/PERFORMANCE.md, ninth stop).
  * A file is written under a hidden temporary name and renamed to {@code part-NNNNN-R.parquet}
  * after the partition: a retried task rewrites the same name, so a lost executor adds no rows.
  */
 public final class PixelStats {
   private PixelStats() {}
-
-  /** The tile-result columns the writer reads, in the order it reads them. */
-  static final String[] COLUMNS = {"image_id", "scale", "core", "heavy", "p_heavy"};
-
-  /** One row per file written: its name and its rows. */
-  static final StructType WRITTEN = new StructType()
-      .add("file", DataTypes.StringType, false).add("rows", DataTypes.LongType, false);
 
   /** The file schema; run_id is the folder's partition value, as for Spark's tables. */
   static final MessageType SCHEMA = Types.buildMessage()
@@ -71,25 +51,6 @@ public final class PixelStats {
       .required(PrimitiveTypeName.FLOAT).named("flops")
       .required(PrimitiveTypeName.FLOAT).named("flops_paper")
       .named("spark_schema");
-
-  /**
-   * Writes the pixels table of a run's tile results; failed tiles (no arrays) add no rows.
-   *
-   * @param level "full" or "lr"
-   * @param codec Parquet compression codec name, as {@code spark.sql.parquet.compression.codec}
-   * @return rows written
-   */
-  public static long write(Dataset<Row> results, String output, String runId, String level,
-      PcsrCost cost, int scale, HadoopConf hadoop, String codec) {
-    Column[] used = java.util.Arrays.stream(COLUMNS).map(functions::col).toArray(Column[]::new);
-    RowCosts costs = RowCosts.of(cost, scale, "full".equals(level));
-    List<Row> files = results.filter(col("error").isNull()).select(used)
-        .mapPartitions(new PartitionWriter(OutputPaths.stats(output, "pixels") + "/run_id=" + runId,
-            runId, costs, new OutputFiles(hadoop, runId), hadoop, codec),
-            Encoders.row(WRITTEN))
-        .collectAsList();
-    return files.stream().mapToLong(r -> r.getLong(1)).sum();
-  }
 
   /**
    * What one table row costs, from its heavy count: FLOPs of its heavy and light output pixels
@@ -122,10 +83,17 @@ public final class PixelStats {
     int[] heavy;
     float[] pHeavy;
 
-    static TileRowsAtLevel of(Row r, boolean full) {
-      return of(r.getString(0), r.getInt(1), TileRows.box(r.getStruct(2)), (byte[]) r.get(3),
-          TileRows.bytesToFloats((byte[]) r.get(4)), full);
+    /** The rows of a tile result row ({@code TileRows.RESULT}). */
+    static TileRowsAtLevel ofResult(Row r, boolean full) {
+      return of(r.getString(IMAGE_ID), r.getInt(SCALE), TileRows.box(r.getStruct(CORE)),
+          (byte[]) r.get(HEAVY), TileRows.bytesToFloats((byte[]) r.get(P_HEAVY)), full);
     }
+
+    private static final int IMAGE_ID = TileRows.RESULT.fieldIndex("image_id");
+    private static final int SCALE = TileRows.RESULT.fieldIndex("scale");
+    private static final int CORE = TileRows.RESULT.fieldIndex("core");
+    private static final int HEAVY = TileRows.RESULT.fieldIndex("heavy");
+    private static final int P_HEAVY = TileRows.RESULT.fieldIndex("p_heavy");
 
     /**
      * @param flags class per core HR pixel
@@ -286,8 +254,11 @@ public final class PixelStats {
     }
   }
 
-  /** A partition's tile results -> one Parquet file of their rows (none for no rows). */
-  static final class PartitionWriter implements MapPartitionsFunction<Row, Row> {
+  /**
+   * Where a run's pixels files go and how their rows are made: all that a model task needs to
+   * write its partition's file (serialised with the task, so it holds no open resources).
+   */
+  static final class TableFiles implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private final String folder;
     private final String runId;
@@ -296,35 +267,82 @@ public final class PixelStats {
     private final HadoopConf hadoop;
     private final String codec;
 
-    PartitionWriter(String folder, String runId, RowCosts costs, OutputFiles files,
+    /**
+     * @param level "full" or "lr"
+     * @param codec Parquet compression codec name, as {@code spark.sql.parquet.compression.codec}
+     */
+    TableFiles(String output, String runId, String level, PcsrCost cost, int scale,
         HadoopConf hadoop, String codec) {
-      this.folder = folder;
+      this.folder = OutputPaths.stats(output, "pixels") + "/run_id=" + runId;
       this.runId = runId;
-      this.costs = costs;
-      this.files = files;
+      this.costs = RowCosts.of(cost, scale, "full".equals(level));
+      this.files = new OutputFiles(hadoop, runId);
       this.hadoop = hadoop;
       this.codec = codec;
+      compression(codec); // an unknown codec fails on the driver, before any task runs
     }
 
-    @Override public Iterator<Row> call(Iterator<Row> tiles) throws IOException {
-      if (!tiles.hasNext()) {
-        return java.util.Collections.emptyIterator();
+    /** The file of one partition: the same name on every attempt, so a retry replaces it. */
+    TaskFile forPartition(int partition) {
+      return new TaskFile(this, String.format("%s/part-%05d-%s%s.parquet", folder, partition,
+          runId, compression(codec).getExtension()));
+    }
+  }
+
+  /**
+   * One task's file of rows, opened at its first tile with arrays (a partition of none writes
+   * no file) and renamed to its final name by {@link #publish()}. Until then it has a hidden
+   * temporary name, which {@link #abandon()} removes when the task fails.
+   */
+  static final class TaskFile {
+    private final TableFiles table;
+    private final String target;
+    private OutputFiles.Pending pending;
+    private FileRows rows;
+
+    private TaskFile(TableFiles table, String target) {
+      this.table = table;
+      this.target = target;
+    }
+
+    /** Adds the rows of one tile result ({@code TileRows.RESULT}); failed tiles add none. */
+    void add(Row result) throws IOException {
+      if (!result.isNullAt(TileRows.RESULT_ERROR)) {
+        return;
       }
-      TaskContext task = TaskContext.get();
-      int partition = task == null ? 0 : task.partitionId();
-      String target = String.format("%s/part-%05d-%s%s.parquet", folder, partition, runId,
-          compression(codec).getExtension());
-      long[] rows = {0};
-      files.writeVia(target, tmp -> {
-        try (FileRows file = new FileRows(HadoopOutputFile.fromPath(tmp, hadoop.get()), costs,
-            codec, hadoop.get())) {
-          while (tiles.hasNext()) {
-            file.add(TileRowsAtLevel.of(tiles.next(), costs.full()));
-          }
-          rows[0] = file.rows();
+      if (rows == null) {
+        pending = table.files.begin(target);
+        rows = new FileRows(HadoopOutputFile.fromPath(pending.temporary(), table.hadoop.get()),
+            table.costs, table.codec, table.hadoop.get());
+      }
+      rows.add(TileRowsAtLevel.ofResult(result, table.costs.full()));
+    }
+
+    /** Finishes the file and gives it its final name; returns the rows written. */
+    long publish() throws IOException {
+      if (rows == null) {
+        return 0;
+      }
+      rows.close();
+      pending.publish();
+      long n = rows.rows();
+      rows = null;
+      pending = null;
+      return n;
+    }
+
+    /** Drops an unfinished file; nothing once published. */
+    void abandon() {
+      if (rows != null) {
+        try {
+          rows.close();
+        } catch (IOException | RuntimeException ignored) {
+          // the file is deleted below either way
         }
-      });
-      return List.of(RowFactory.create(target, rows[0])).iterator();
+        pending.discard();
+        rows = null;
+        pending = null;
+      }
     }
   }
 

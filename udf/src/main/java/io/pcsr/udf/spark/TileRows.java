@@ -24,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
 public final class TileRows {
   private TileRows() {}
 
-  static final String HEADER = "raster";
+  /** The raster header struct's column, in both layouts. */
+  public static final String HEADER = "raster";
 
   public static final StructType TILE = new StructType()
       .add("image_id", DataTypes.StringType, false)

@@ -1,0 +1,205 @@
+package io.pcsr.job;
+
+import io.pcsr.udf.image.RasterHeader;
+import io.pcsr.udf.spark.TileRows;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
+
+/**
+ * The model stage's task: tiles through the engine, then, while each result is at hand, its
+ * {@code pixels} rows into the partition's Parquet file and, for an image small enough to have
+ * all its tiles in this task ({@link #assembledInTask}), the image itself. Those images' HR
+ * pixels never enter Spark's cache or a shuffle: what leaves the task is each tile's statistics,
+ * the last tile of such an image carrying the image's row. Tiles of larger images leave with
+ * their pixels, for the assembly stage after a shuffle by image.
+ *
+ * <p>The job partitions tiles so that an image assembled in a task has all of its tiles in one
+ * partition, sorted by tile index, using the same {@link #assembledInTask} rule.
+ */
+final class ModelStage implements MapPartitionsFunction<Row, Row> {
+  private static final long serialVersionUID = 1L;
+
+  /** The tile result, whether its image was assembled in the task, and that image's row. */
+  static final StructType OUTPUT = TileRows.RESULT
+      .add("in_task", DataTypes.BooleanType, false)
+      .add("image", ImageAssembler.OUTPUT, true);
+
+  private static final int SR = TileRows.RESULT.fieldIndex("sr");
+  private static final int HEAVY = TileRows.RESULT.fieldIndex("heavy");
+  private static final int P_HEAVY = TileRows.RESULT.fieldIndex("p_heavy");
+  private static final byte[] NONE = new byte[0];
+
+  private final MapPartitionsFunction<Row, Row> engine;
+  private final ImageAssembler assembler;
+  private final PixelStats.TableFiles pixels;
+  private final long inTaskPixels;
+  private final int scale;
+  private final boolean shuffleClassFlags;
+
+  /**
+   * @param pixels the pixels table's files, or null when the table is off
+   * @param inTaskPixels images of at most this many output pixels are assembled in the task
+   * @param shuffleClassFlags whether the assembly stage needs the HR class flags of the tiles
+   *     it gets (an overlay or paper mode's class map)
+   */
+  ModelStage(MapPartitionsFunction<Row, Row> engine, ImageAssembler assembler,
+      PixelStats.TableFiles pixels, long inTaskPixels, int scale, boolean shuffleClassFlags) {
+    this.engine = engine;
+    this.assembler = assembler;
+    this.pixels = pixels;
+    this.inTaskPixels = inTaskPixels;
+    this.scale = scale;
+    this.shuffleClassFlags = shuffleClassFlags;
+  }
+
+  /** Whether an image of this header is assembled in the model's task (the job's rule too). */
+  static boolean assembledInTask(int width, int height, int scale, long inTaskPixels) {
+    return (long) width * scale * height * scale <= inTaskPixels;
+  }
+
+  @Override public Iterator<Row> call(Iterator<Row> tiles) throws Exception {
+    TaskContext task = TaskContext.get();
+    PixelStats.TaskFile file = pixels == null ? null
+        : pixels.forPartition(task == null ? 0 : task.partitionId());
+    if (file != null && task != null) {
+      // a failed or killed task leaves no temporary file behind; a finished one was published
+      task.addTaskCompletionListener((TaskCompletionListener) ctx -> file.abandon());
+    }
+    return new Outputs(engine.call(tiles), file);
+  }
+
+  /** The task's output rows, produced as the engine's results are consumed. */
+  private final class Outputs implements Iterator<Row> {
+    private final Iterator<Row> results;
+    private final PixelStats.TaskFile file;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    /** The next engine result, already in the pixels file. */
+    private Row pending;
+    private boolean finished;
+
+    Outputs(Iterator<Row> results, PixelStats.TaskFile file) {
+      this.results = results;
+      this.file = file;
+    }
+
+    @Override public boolean hasNext() {
+      while (ready.isEmpty() && !finished) {
+        try {
+          advance();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
+      }
+      return !ready.isEmpty();
+    }
+
+    @Override public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void advance() throws Exception {
+      if (pending == null && !pull()) {
+        if (file != null) {
+          file.publish();
+        }
+        finished = true;
+        return;
+      }
+      Row first = pending;
+      RasterHeader header = TileRows.header(first.getStruct(TileRows.RESULT_HEADER));
+      if (!assembledInTask(header.width(), header.height(), scale, inTaskPixels)) {
+        ready.add(forShuffle(first));
+        pending = null;
+        return;
+      }
+      String imageId = first.getString(0);
+      // the tiles' statistics, taken as the assembler reads each tile: a streamed TIFF output
+      // holds one tile's samples at a time, and so does this task
+      List<Object[]> done = new ArrayList<>();
+      Iterator<Row> group = new Iterator<>() {
+        @Override public boolean hasNext() {
+          return pending != null && imageId.equals(pending.getString(0));
+        }
+
+        @Override public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          Row r = pending;
+          done.add(statisticsOnly(r));
+          try {
+            pull();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return r;
+        }
+      };
+      Row image = assembler.call(imageId, group);
+      while (group.hasNext()) {
+        group.next(); // an assembler that stopped early must not leave tiles to the next image
+      }
+      done.get(done.size() - 1)[OUTPUT.length() - 1] = image;
+      for (Object[] tile : done) {
+        ready.add(RowFactory.create(tile));
+      }
+    }
+
+    /** The next engine result into {@link #pending} and the pixels file; false at the end. */
+    private boolean pull() throws java.io.IOException {
+      pending = results.hasNext() ? results.next() : null;
+      if (pending != null && file != null) {
+        file.add(pending);
+      }
+      return pending != null;
+    }
+  }
+
+  /** The values of a tile whose image is written here: its arrays stay behind. */
+  private static Object[] statisticsOnly(Row result) {
+    Object[] v = values(result);
+    v[SR] = NONE;
+    v[HEAVY] = NONE;
+    v[P_HEAVY] = NONE;
+    v[v.length - 2] = true;
+    return v;
+  }
+
+  /**
+   * A tile for the assembly stage: its HR samples, and its class flags only when the assembly
+   * stitches a class map. p_heavy was written to the pixels file already.
+   */
+  private Row forShuffle(Row result) {
+    Object[] v = values(result);
+    if (!shuffleClassFlags) {
+      v[HEAVY] = NONE;
+    }
+    v[P_HEAVY] = NONE;
+    v[v.length - 2] = false;
+    v[v.length - 1] = null;
+    return RowFactory.create(v);
+  }
+
+  private static Object[] values(Row result) {
+    Object[] v = new Object[result.length() + 2];
+    for (int i = 0; i < result.length(); i++) {
+      v[i] = result.get(i);
+    }
+    return v;
+  }
+}
