@@ -147,9 +147,10 @@ public final class JobBenchCommand implements Callable<Integer> {
       @Override public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
         var info = e.stageInfo();
         long wall = (long) info.completionTime().get() - (long) info.submissionTime().get();
-        stages.add(String.format("  stage %3d %-26.26s %-34.34s %4d tasks %7.2f s wall %7.2f s executor run",
+        stages.add(String.format("  stage %3d %-26.26s %-34.34s %4d tasks %7.2f s wall %7.2f s executor run %8.1f MB shuffled",
             info.stageId(), stageJobs.getOrDefault(info.stageId(), ""), info.name(),
-            info.numTasks(), wall / 1e3, info.taskMetrics().executorRunTime() / 1e3));
+            info.numTasks(), wall / 1e3, info.taskMetrics().executorRunTime() / 1e3,
+            info.taskMetrics().shuffleWriteMetrics().bytesWritten() / 1e6));
       }
     });
     try {
