@@ -72,6 +72,17 @@ public final class JobBenchCommand implements Callable<Integer> {
           + "three under the same load).")
   int rounds;
 
+  @Option(names = "--in-task-pixels", defaultValue = PcsrConf.IN_TASK_ASSEMBLY_PIXELS_DEFAULT,
+      description = "The job's " + PcsrConf.IN_TASK_ASSEMBLY_PIXELS + " (default: the job's "
+          + "default); 0 assembles every image after a shuffle.")
+  long inTaskPixels;
+
+  @Option(names = "--also-after-shuffle",
+      description = "In each round, also time the job with every image assembled after a "
+          + "shuffle by image (" + PcsrConf.IN_TASK_ASSEMBLY_PIXELS + "=0), to compare the "
+          + "two in one process.")
+  boolean alsoAfterShuffle;
+
   @Override public Integer call() throws Exception {
     List<Path> images = new ArrayList<>();
     try (var s = Files.list(input)) {
@@ -96,6 +107,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     Map<Integer, String> jobNames = new java.util.concurrent.ConcurrentHashMap<>();
     Map<Integer, String> stageJobs = new java.util.concurrent.ConcurrentHashMap<>();
     long[] jobStartMs = new long[1];
+    double afterShuffle = Double.POSITIVE_INFINITY;
     for (int round = 0; round < Math.max(1, rounds); round++) {
     if (!skipBare) {
       // warm-up on one tile, as the job's first task also pays for it
@@ -116,6 +128,10 @@ public final class JobBenchCommand implements Callable<Integer> {
       } finally {
         deleteTree(folder);
       }
+    }
+
+    if (alsoAfterShuffle) {
+      afterShuffle = Math.min(afterShuffle, timeJob(0));
     }
 
     Path out = output != null ? output : Files.createTempDirectory("pcsr-bench-job");
@@ -154,13 +170,7 @@ public final class JobBenchCommand implements Callable<Integer> {
       }
     });
     try {
-      Map<String, String> conf = new LinkedHashMap<>();
-      conf.put(PcsrConf.MODEL, model);
-      conf.put(PcsrConf.ROUTING, routing);
-      conf.put(PcsrConf.TILE_SIZE, Integer.toString(tileSize));
-      conf.put(PcsrConf.TORCH_THREADS, "1");
-      conf.put(PcsrConf.OVERWRITE, "true");
-      conf.put(PcsrConf.STATS_PIXELS, pixelStats);
+      Map<String, String> conf = jobConf(inTaskPixels);
       JobConfig cfg = JobConfig.resolve(input.toString(), out.toString(), conf, k -> null);
       long t0 = System.nanoTime();
       jobStartMs[0] = System.currentTimeMillis();
@@ -177,8 +187,13 @@ public final class JobBenchCommand implements Callable<Integer> {
       System.out.printf("bare engine (same tiles, %d threads): %8.2f s  %6.2f MP/s%n", slots, bare,
           mp / 1e6 / bare);
     }
-    System.out.printf("full Spark job (local[%d]):          %8.2f s  %6.2f MP/s%n", slots, job,
-        pixels / 1e6 / job);
+    System.out.printf("full Spark job (local[%d]):          %8.2f s  %6.2f MP/s  (%s=%d)%n", slots,
+        job, pixels / 1e6 / job, PcsrConf.IN_TASK_ASSEMBLY_PIXELS, inTaskPixels);
+    if (alsoAfterShuffle) {
+      System.out.printf("full Spark job, every image assembled after a shuffle: %8.2f s  "
+          + "%6.2f MP/s; the job above takes %.1f %% less%n", afterShuffle,
+          pixels / 1e6 / afterShuffle, 100 * (afterShuffle - job) / afterShuffle);
+    }
     if (!skipBare) {
       System.out.printf("Spark overhead: %.1f %% of the bare engine time%n", 100 * (job - bare) / bare);
       System.out.printf("bare engine + the job's outputs (PNG, pixels rows) in plain threads: "
@@ -208,6 +223,34 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
     System.out.printf("  time with a Spark job running: %.2f s of %.2f s%n", busy / 1e3, job);
     return 0;
+  }
+
+  private Map<String, String> jobConf(long inTaskAssemblyPixels) {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put(PcsrConf.MODEL, model);
+    conf.put(PcsrConf.ROUTING, routing);
+    conf.put(PcsrConf.TILE_SIZE, Integer.toString(tileSize));
+    conf.put(PcsrConf.TORCH_THREADS, "1");
+    conf.put(PcsrConf.OVERWRITE, "true");
+    conf.put(PcsrConf.STATS_PIXELS, pixelStats);
+    conf.put(PcsrConf.IN_TASK_ASSEMBLY_PIXELS, Long.toString(inTaskAssemblyPixels));
+    return conf;
+  }
+
+  /** The job's wall time in a session of its own, with the given in-task assembly limit. */
+  private double timeJob(long inTaskAssemblyPixels) throws Exception {
+    Path out = Files.createTempDirectory("pcsr-bench-job");
+    SparkSession spark = Sessions.create("pcsr-bench", "local[" + slots + "]", Map.of());
+    try {
+      JobConfig cfg = JobConfig.resolve(input.toString(), out.toString(),
+          jobConf(inTaskAssemblyPixels), k -> null);
+      long t0 = System.nanoTime();
+      new PcsrJob(spark, cfg).run();
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      Sessions.stopIfOwned(spark);
+      deleteTree(out);
+    }
   }
 
   /** One bare run: its wall time and the output pixels it made. */

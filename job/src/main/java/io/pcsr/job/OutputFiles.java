@@ -122,8 +122,15 @@ final class OutputFiles implements java.io.Serializable {
     return fs;
   }
 
+  /**
+   * A hidden name beside the target, of this run and this task attempt: a retried or
+   * speculative attempt may still be writing while another one starts, and each must write a
+   * file of its own (the last rename wins, and every renamed file is complete).
+   */
   private Path temporary(Path dst) {
-    return new Path(dst.getParent(), "._" + dst.getName() + "." + runId + ".tmp");
+    org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+    String attempt = task == null ? "" : "." + task.taskAttemptId();
+    return new Path(dst.getParent(), "._" + dst.getName() + "." + runId + attempt + ".tmp");
   }
 
   private static void publish(FileSystem fs, Path tmp, Path dst) throws IOException {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * {@code bench-job} on a small real crop: the three measurements come out, each positive, the
- * job writes every image, and the shared test session survives the command.
+ * {@code bench-job} on a small real crop: the measurements come out (the job twice: images
+ * assembled in their model tasks, and all after a shuffle), each positive, the job writes every
+ * image, and the shared test session survives the command.
  */
 class JobBenchCommandTest extends SparkTestBase {
   @TempDir Path tmp;
@@ -38,7 +39,7 @@ class JobBenchCommandTest extends SparkTestBase {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
       exit = new CommandLine(new JobBenchCommand()).execute("--input", input.toString(),
           "--model", ref.resolve("checkpoints/carn-pcsr-x4.pth").toString(),
-          "--tile-size", "40", "--slots", "2");
+          "--tile-size", "40", "--slots", "2", "--also-after-shuffle");
     } finally {
       System.setOut(stdout);
     }
@@ -49,6 +50,7 @@ class JobBenchCommandTest extends SparkTestBase {
     double withOutputs = seconds(out, "in plain threads: ([0-9.]+) s");
     Assertions.assertTrue(withOutputs > 0, out);
     Assertions.assertTrue(seconds(out, "full Spark job \\(local\\[2\\]\\):\\s+([0-9.]+) s") > 0, out);
+    Assertions.assertTrue(seconds(out, "every image assembled after a shuffle:\\s+([0-9.]+) s") > 0, out);
     Assertions.assertTrue(out.contains("listed 2 = written 2 + errors 0"), out);
     assertEquals(2, spark().range(2).count(), "the test session is still up");
   }
