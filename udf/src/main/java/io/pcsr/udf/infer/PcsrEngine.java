@@ -72,6 +72,7 @@ public final class PcsrEngine implements AutoCloseable {
   private final float[] mean;
   /** The light upsampler on the JVM's SIMD units (CPU, float32, module present), else null. */
   private final VectorMlp lightOnHost;
+  private final VectorMlp heavyOnHost;
   /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
   private final VectorMlp classifierOnHost;
   /**
@@ -125,6 +126,8 @@ public final class PcsrEngine implements AutoCloseable {
         && model.precision().dataType() == DataType.FLOAT32 && VectorMlpSupport.usable();
     this.lightOnHost = host && mlpsOnHost && model.light().layerCount() > 1
         ? new VectorMlp(model.light(), scale) : null;
+    this.heavyOnHost = host && mlpsOnHost && model.heavy().layerCount() > 1
+        ? new VectorMlp(model.heavy(), scale) : null;
     this.classifierOnHost = host && mlpsOnHost && model.classifier().layerCount() > 1
         ? new VectorMlp(model.classifier(), scale) : null;
     this.backboneOnHost = host && backboneOnHost && model.backbone().hasHostKernels();
@@ -164,6 +167,9 @@ public final class PcsrEngine implements AutoCloseable {
   /** Whether the light upsampler runs on the JVM's SIMD units ({@link VectorMlp}). */
   public boolean lightOnHost() { return lightOnHost != null; }
 
+  /** Whether the heavy upsampler runs on the JVM's SIMD units. */
+  public boolean heavyOnHost() { return heavyOnHost != null; }
+
   /** Whether the classifier runs on the JVM's SIMD units. */
   public boolean classifierOnHost() { return classifierOnHost != null; }
 
@@ -179,9 +185,10 @@ public final class PcsrEngine implements AutoCloseable {
       return VectorMlpSupport.describe();
     }
     String mlps = lightOnHost != null
-        ? (classifierOnHost != null ? "light upsampler and classifier" : "light upsampler")
+        ? (heavyOnHost != null ? "light and heavy upsamplers" : "light upsampler")
+            + (classifierOnHost != null ? " and classifier" : "")
             + ": JVM SIMD (" + VectorMlp.describeLanes() + ")"
-        : "light upsampler and classifier: libtorch (" + manager.getDevice() + ", "
+        : "upsamplers and classifier: libtorch (" + manager.getDevice() + ", "
             + model.precision().label() + ")";
     return mlps + "; backbone 1x1 convolutions: "
         + (backboneOnHost ? "JVM SIMD" : "libtorch");
@@ -368,8 +375,15 @@ public final class PcsrEngine implements AutoCloseable {
         rows.attach(chunk);
         if (routes.allHeavy()) {
           // no index and no gather: every row of the chunk goes through the heavy MLP
-          runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
-              region.width(), null, out, hrH, hrW);
+          if (heavyOnHost != null) {
+            FeatureMajor f = FeatureMajor.of(chunk, rows, model.heavy(), heavyOnHost.span());
+            heavyOnHost.addTo(f.data(), f.stride(), p1 - p0, scale,
+                hrCorners(p0, p1, region.width(), hrW), hrW, null, out, out.length / 3,
+                hostThreads());
+          } else {
+            runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
+                region.width(), null, out, hrH, hrW);
+          }
         } else {
           if (routes.heavyCount() < routes.size()) {
             lightRows += routes.size();
@@ -380,7 +394,15 @@ public final class PcsrEngine implements AutoCloseable {
                   region.width(), heavyFlags, out, hrH, hrW);
             }
           }
-          runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
+          ChunkRoutes.Path heavyRows = routes.heavy();
+          if (heavyOnHost != null && heavyRows.size() > 0) {
+            FeatureMajor f = FeatureMajor.of(chunk, rows, model.heavy(), heavyOnHost.span());
+            heavyOnHost.addGathered(f.data(), f.stride(), heavyRows.lrIndex(),
+                heavyRows.offsetIndex(), heavyRows.hrIndex(), out, out.length / 3,
+                hostThreads());
+          } else {
+            runPath(chunk, rows, model.heavy(), heavyBias, heavyRows, out, hrH, hrW);
+          }
         }
       }
     }

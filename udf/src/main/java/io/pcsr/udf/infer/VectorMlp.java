@@ -7,15 +7,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A narrow per-pixel MLP (the light upsampler, the classifier) on the JVM's SIMD units, for the
- * CPU engine.
+ * A per-pixel MLP (the light and heavy upsamplers, the classifier) on the JVM's SIMD units, for
+ * the CPU engine.
  *
  * <p>Why not libtorch: the light MLP's layers are 21 wide, and a product that narrow ran at
  * 20-26 GFLOP/s through libtorch here (its GEMM reaches 160 on one core), plus a separate ReLU
  * pass over each activation. Here a group of LR pixels sits across the vector lanes, all of a
  * row's activations stay in L1, each weight is broadcast once per group, and the bias and ReLU
- * cost nothing extra. The classifier (10 wide) gains the same way. The heavy MLP (74 wide)
- * stays with libtorch, whose GEMM does better there.
+ * cost nothing extra. The classifier (10 wide) gains the same way, and so does the heavy MLP
+ * (74 wide): on the tenth stop's AMD EPYC its layers ran at 81-83 GFLOP/s here against 34-40
+ * through libtorch's products, with libtorch's GEMM at 90 (docs/PERFORMANCE.md).
  *
  * <p>Loaded only after {@link VectorMlpSupport#usable()} has seen the incubator module: this
  * class links against {@code jdk.incubator.vector}.
@@ -132,6 +133,47 @@ final class VectorMlp {
     });
   }
 
+  /**
+   * Adds an upsampler's RGB for chosen rows of a chunk only (the heavy rows of a mixed chunk):
+   * row r is LR pixel {@code lr[r]} of the chunk at sub-pixel offset {@code offset[r]}, added at
+   * HR raster index {@code target[r]} of each band. A span of rows at a time sits across the
+   * lanes. The first layer gathers each row's projected features: firstWidth loads a row,
+   * against some 16 000 multiply-adds in the layers after it for the heavy MLP. A row's
+   * arithmetic is the same as in {@link #addTo}, so a pixel gets the same value whichever of
+   * the two its chunk takes.
+   *
+   * @param features as for {@link #addTo}
+   * @param parallel spread the rows over the common pool
+   */
+  void addGathered(float[] features, int stride, long[] lr, long[] offset, int[] target,
+      float[] out, int plane, boolean parallel) {
+    requireOutputs(3);
+    int n = target.length;
+    int spans = (n + span - 1) / span;
+    // a piece of spans per task, each with its own activation buffers
+    int pieces = parallel ? Math.min(spans, GATHER_PIECES) : Math.min(spans, 1);
+    HostLoops.forEach(pieces, parallel, piece -> {
+      float[][] scratch = scratch();
+      int s0 = (int) ((long) spans * piece / pieces);
+      int s1 = (int) ((long) spans * (piece + 1) / pieces);
+      for (int s = s0; s < s1; s++) {
+        int r0 = s * span;
+        int m = Math.min(span, n - r0);
+        firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0]);
+        float[] rgb = laterLayers(scratch);
+        for (int g = 0; g < m; g++) {
+          int at = target[r0 + g];
+          out[at] += rgb[g];
+          out[plane + at] += rgb[span + g];
+          out[2 * plane + at] += rgb[2 * span + g];
+        }
+      }
+    });
+  }
+
+  /** Pieces of rows that {@link #addGathered} hands the common pool at most. */
+  private static final int GATHER_PIECES = 16;
+
   /** What to do with one span's output: (outputs, span) values for LR pixels [q, q + n). */
   private interface SpanSink {
     void accept(float[] output, int q, int n, int hrOffset);
@@ -162,9 +204,14 @@ final class VectorMlp {
 
   /** The MLP on LR pixels [q, q + span) at offset t; returns the buffer holding its output. */
   private float[] forward(float[] features, int stride, int q, int t, float[][] scratch) {
+    firstLayer(features, stride, q, t, scratch[0]);
+    return laterLayers(scratch);
+  }
+
+  /** The layers after the first, from {@code scratch[0]}; returns the buffer holding the output. */
+  private float[] laterLayers(float[][] scratch) {
     float[] in = scratch[0];
     float[] res = scratch[1];
-    firstLayer(features, stride, q, t, in);
     for (int l = 0; l < weights.length; l++) {
       layer(in, res, weights[l], biases[l], l < weights.length - 1);
       float[] swap = in;
@@ -183,6 +230,24 @@ final class VectorMlp {
         FloatVector.fromArray(SPECIES, features, src + g * lanes).add(bias)
             .max(0f).intoArray(dst, i * span + g * lanes);
       }
+    }
+  }
+
+  /**
+   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list; lanes past m get zeros (their
+   * outputs are computed and dropped).
+   */
+  private void firstLayerGathered(float[] features, int stride, long[] lr, long[] offset,
+      int r0, int m, float[] dst) {
+    for (int g = 0; g < m; g++) {
+      int q = (int) lr[r0 + g];
+      int b = (int) offset[r0 + g] * firstWidth;
+      for (int i = 0; i < firstWidth; i++) {
+        dst[i * span + g] = Math.max(features[i * stride + q] + offsetBias[b + i], 0f);
+      }
+    }
+    for (int i = 0; i < firstWidth && m < span; i++) {
+      java.util.Arrays.fill(dst, i * span + m, (i + 1) * span, 0f);
     }
   }
 

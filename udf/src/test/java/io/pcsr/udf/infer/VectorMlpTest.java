@@ -17,10 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The light upsampler and the classifier on the JVM's SIMD units give libtorch's probabilities,
- * classes and image. Chunks of 100 LR pixels are not a multiple of the kernel's lane span, so
- * the padded lanes are exercised too. FSRCNN-PCSR's classifier is a single Linear and stays in
- * libtorch.
+ * The light and heavy upsamplers and the classifier on the JVM's SIMD units give libtorch's
+ * probabilities, classes and image. Chunks of 100 LR pixels are not a multiple of the kernel's
+ * lane span, so the padded lanes are exercised too. FSRCNN-PCSR's classifier is a single Linear
+ * and stays in libtorch. The heavy upsampler runs densely over an all-heavy chunk and on
+ * gathered rows in a mixed one; both give a pixel the same value.
  */
 class VectorMlpTest {
 
@@ -55,7 +56,7 @@ class VectorMlpTest {
 
   @ParameterizedTest(name = "{0} {1} chunk {2}")
   @CsvSource({"carn, k=0, 100", "carn, adaptive, 1024", "fsrcnn, heavy-share=0.3, 100",
-      "fsrcnn, k=0, 4096"})
+      "fsrcnn, k=0, 4096", "carn, k=-25, 100", "fsrcnn, k=-25, 1024"})
   void sameImageAsLibtorch(String backbone, String routing, int chunk) throws IOException {
     FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
         .crop(60, 100, 41, 97);
@@ -67,18 +68,53 @@ class VectorMlpTest {
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk, true, false);
         PcsrEngine torch = new PcsrEngine(model, 4, chunk, false, false)) {
       assertTrue(simd.lightOnHost());
+      assertTrue(simd.heavyOnHost());
       assertTrue(simd.classifierOnHost() == backbone.equals("carn"));
       assertFalse(torch.lightOnHost());
+      assertFalse(torch.heavyOnHost());
       assertFalse(torch.classifierOnHost());
       SrResult a = new Upscaler(simd).upscale(lr, policy, true);
       SrResult b = new Upscaler(torch).upscale(lr, policy, true);
       double maxP = Floats.maxAbsDiff(a.pHeavy(), b.pHeavy());
       assertTrue(maxP <= 1e-6, "p_heavy max |diff| " + maxP);
       assertArrayEquals(b.heavyShare(), a.heavyShare(), "classes");
-      assertTrue(a.heavyPixels() < (long) lr.height() * lr.width() * 16,
-          "some pixels must be light for the comparison to mean anything");
+      long all = (long) lr.height() * lr.width() * 16;
+      if (routing.equals("k=-25")) {
+        assertTrue(a.heavyPixels() == all, "every pixel heavy: the dense heavy path");
+      } else {
+        assertTrue(a.heavyPixels() < all && a.heavyPixels() > 0,
+            "light and heavy pixels both, for the comparison to mean anything");
+      }
       double max = Floats.maxAbsDiff(a.image().data(), b.image().data());
       assertTrue(max <= 1e-5, "max |diff| " + max);
+    }
+  }
+
+  @Test
+  void heavyPixelsGetTheSameValueInDenseAndGatheredChunks() throws IOException {
+    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
+        .crop(60, 100, 41, 97);
+    PcsrModel model = ModelCache.engine(
+        Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4).model();
+    // all-heavy: every chunk dense; k=0 with its flags kept: the same heavy pixels, gathered
+    try (PcsrEngine simd = new PcsrEngine(model, 4, 100, true, false)) {
+      Upscaler up = new Upscaler(simd);
+      SrResult dense = up.upscale(lr, RoutingPolicy.parse("k=-25"), false);
+      SrResult mixed = up.upscale(lr, RoutingPolicy.parse("k=0"), false);
+      float[] d = dense.image().data();
+      float[] m = mixed.image().data();
+      int plane = d.length / 3;
+      int compared = 0;
+      for (int i = 0; i < plane; i++) {
+        if (mixed.heavyShare()[i] == 1f) {
+          for (int c = 0; c < 3; c++) {
+            assertTrue(d[c * plane + i] == m[c * plane + i], "pixel " + i + " band " + c + ": "
+                + d[c * plane + i] + " dense, " + m[c * plane + i] + " gathered");
+          }
+          compared++;
+        }
+      }
+      assertTrue(compared > 0 && compared < plane, compared + " heavy pixels of " + plane);
     }
   }
 }
