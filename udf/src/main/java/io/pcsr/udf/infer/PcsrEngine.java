@@ -396,10 +396,11 @@ public final class PcsrEngine implements AutoCloseable {
           }
           ChunkRoutes.Path heavyRows = routes.heavy();
           if (heavyOnHost != null && heavyRows.size() > 0) {
-            FeatureMajor f = FeatureMajor.of(chunk, rows, model.heavy(), heavyOnHost.span());
-            heavyOnHost.addGathered(f.data(), f.stride(), heavyRows.lrIndex(),
-                heavyRows.offsetIndex(), heavyRows.hrIndex(), out, out.length / 3,
-                hostThreads());
+            NDArray z = model.heavy().projectFeatures(rows); // (k, firstWidth), row-major
+            z.attach(chunk);
+            heavyOnHost.addGathered(z.toFloatArray(), (int) z.getShape().get(1),
+                heavyRows.lrIndex(), heavyRows.offsetIndex(), heavyRows.hrIndex(), out,
+                out.length / 3, hostThreads());
           } else {
             runPath(chunk, rows, model.heavy(), heavyBias, heavyRows, out, hrH, hrW);
           }
