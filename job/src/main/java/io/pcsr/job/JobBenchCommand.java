@@ -108,6 +108,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     Map<Integer, String> stageJobs = new java.util.concurrent.ConcurrentHashMap<>();
     long[] jobStartMs = new long[1];
     double afterShuffle = Double.POSITIVE_INFINITY;
+    List<String> roundTimes = new ArrayList<>(); // each job's time, to show the spread
     for (int round = 0; round < Math.max(1, rounds); round++) {
     if (!skipBare) {
       // warm-up on one tile, as the job's first task also pays for it
@@ -131,7 +132,10 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
 
     if (alsoAfterShuffle) {
-      afterShuffle = Math.min(afterShuffle, timeJob(0));
+      double seconds = timeJob(0);
+      roundTimes.add(String.format("round %d: job, every image assembled after a shuffle %.2f s",
+          round + 1, seconds));
+      afterShuffle = Math.min(afterShuffle, seconds);
     }
 
     Path out = output != null ? output : Files.createTempDirectory("pcsr-bench-job");
@@ -175,7 +179,9 @@ public final class JobBenchCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       jobStartMs[0] = System.currentTimeMillis();
       o = new PcsrJob(spark, cfg).run();
-      job = Math.min(job, (System.nanoTime() - t0) / 1e9);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      roundTimes.add(String.format("round %d: job %.2f s", round + 1, seconds));
+      job = Math.min(job, seconds);
     } finally {
       Sessions.stopIfOwned(spark);
     }
@@ -209,7 +215,9 @@ public final class JobBenchCommand implements Callable<Integer> {
     System.out.printf("peak heap %.0f MiB, peak process RSS (heap + native) %.0f MiB%n",
         peakHeap() / 1048576.0, peakRss() / 1048576.0);
     System.out.println(o.reconciliation());
-    System.out.println("Spark stages:");
+    System.out.println("Job times by round (the fastest counts above):");
+    roundTimes.forEach(r -> System.out.println("  " + r));
+    System.out.println("Spark stages (the last job):");
     stages.forEach(System.out::println);
     // the gaps between jobs are driver time: planning, listing, commits, collects
     System.out.println("Spark jobs (seconds from the job's start; gaps are driver work):");
