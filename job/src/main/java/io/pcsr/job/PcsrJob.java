@@ -149,11 +149,11 @@ public final class PcsrJob {
             col("error_class"), col("error_message").as("message"));
     String[] tileColumns = TileRows.TILE.fieldNames();
     Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
-        .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+        .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(Column[]::new));
     // The tiles of an image assembled in its model task (ModelStage's rule) go to one
     // partition, sorted, and so do every image's for per-image routing; the tiles of a larger
     // image spread over the partitions. Ranges, unlike hashes, keep the partitions' tile counts
-    // even: hashing 16 image names into 4 partitions gave some 6 images and others 2.
+    // even: hashing the 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
     long outputPerLr = (long) cfg.scale() * cfg.scale();
     Column inTask = col(TileRows.HEADER + ".width").cast("long")
         .multiply(col(TileRows.HEADER + ".height")).multiply(outputPerLr)
