@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -38,11 +36,7 @@ class InTaskAssemblyJobTest extends SparkTestBase {
     Path reference = Path.of(System.getProperty("pcsr.reference.dir", "../../shared/reference"));
     assumeTrue(Files.isDirectory(reference), "reference fixtures absent at " + reference + "; skipped");
     carn = reference.resolve("checkpoints/carn-pcsr-x4.pth");
-    input = tmp.resolve("in");
-    Files.createDirectories(input.resolve("nested"));
-    FloatImage big = ImageCodec.read(reference.resolve("images/test2k-1232-lr-x4.png"));
-    ImageCodec.write(big.crop(40, 150, 101, 131), input.resolve("crop.png"));
-    Files.copy(reference.resolve("cases/test2k1232-carn-adm/lr.png"), input.resolve("nested/case.png"));
+    input = SparkJobTest.twoImages(tmp.resolve("in"), reference);
   }
 
   /** Runs the job and returns the bytes its stages wrote to shuffles. */

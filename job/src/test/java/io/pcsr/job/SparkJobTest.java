@@ -34,12 +34,20 @@ class SparkJobTest extends SparkTestBase {
     reference = Path.of(System.getProperty("pcsr.reference.dir", "../../shared/reference"));
     assumeTrue(Files.isDirectory(reference), "reference fixtures absent at " + reference + "; skipped");
     carn = reference.resolve("checkpoints/carn-pcsr-x4.pth");
-    input = tmp.resolve("in");
+    input = twoImages(tmp.resolve("in"), reference);
+    Files.writeString(input.resolve("broken.png"), "this is not a PNG");
+  }
+
+  /**
+   * A 131 x 101 crop of the 2K test image as {@code crop.png} and the reference case's 96 x 96
+   * input as {@code nested/case.png}, under {@code input}; returns it.
+   */
+  static Path twoImages(Path input, Path reference) throws java.io.IOException {
     Files.createDirectories(input.resolve("nested"));
     FloatImage big = ImageCodec.read(reference.resolve("images/test2k-1232-lr-x4.png"));
     ImageCodec.write(big.crop(40, 150, 101, 131), input.resolve("crop.png"));
     Files.copy(reference.resolve("cases/test2k1232-carn-adm/lr.png"), input.resolve("nested/case.png"));
-    Files.writeString(input.resolve("broken.png"), "this is not a PNG");
+    return input;
   }
 
   private PcsrJob.Outcome run(Path out, Map<String, String> conf) throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.routing.RoutingPolicy;
 import io.pcsr.udf.testing.Floats;
@@ -32,8 +31,7 @@ class ChunkLayoutTest {
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({"carn, all-heavy", "carn, k=0", "carn, adaptive", "fsrcnn, heavy-share=0.3"})
   void rowAlignedChunksEqualScatteredOnes(String backbone, String routing) throws IOException {
-    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
-        .crop(60, 100, 41, 97);
+    FloatImage lr = Reference.lrCrop();
     RoutingPolicy policy = RoutingPolicy.parse(routing.equals("all-heavy") ? "k=-25" : routing);
     var checkpoint = Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth");
     PcsrModel model = ModelCache.engine(checkpoint, 4).model();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.routing.RoutingPolicy;
 import io.pcsr.udf.testing.Floats;
@@ -58,11 +57,9 @@ class VectorMlpTest {
   @CsvSource({"carn, k=0, 100", "carn, adaptive, 1024", "fsrcnn, heavy-share=0.3, 100",
       "fsrcnn, k=0, 4096", "carn, k=-25, 100", "fsrcnn, k=-25, 1024"})
   void sameImageAsLibtorch(String backbone, String routing, int chunk) throws IOException {
-    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
-        .crop(60, 100, 41, 97);
+    FloatImage lr = Reference.lrCrop();
     RoutingPolicy policy = RoutingPolicy.parse(routing);
-    PcsrModel model = ModelCache.engine(
-        Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
+    PcsrModel model = model(backbone);
     // both backbones in libtorch: this compares the MLP kernels alone (VectorPointwiseTest
     // compares the backbone's host kernels)
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk, true, false);
@@ -92,10 +89,8 @@ class VectorMlpTest {
 
   @Test
   void heavyPixelsGetTheSameValueInDenseAndGatheredChunks() throws IOException {
-    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
-        .crop(60, 100, 41, 97);
-    PcsrModel model = ModelCache.engine(
-        Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4).model();
+    FloatImage lr = Reference.lrCrop();
+    PcsrModel model = model("carn");
     // all-heavy: every chunk dense; k=0 with its flags kept: the same heavy pixels, gathered
     try (PcsrEngine simd = new PcsrEngine(model, 4, 100, true, false)) {
       Upscaler up = new Upscaler(simd);
@@ -116,5 +111,10 @@ class VectorMlpTest {
       }
       assertTrue(compared > 0 && compared < plane, compared + " heavy pixels of " + plane);
     }
+  }
+
+  private static PcsrModel model(String backbone) {
+    return ModelCache.engine(
+        Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
   }
 }

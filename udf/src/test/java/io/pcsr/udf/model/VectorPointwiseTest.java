@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.pcsr.udf.image.FloatImage;
-import io.pcsr.udf.image.ImageCodec;
 import io.pcsr.udf.infer.ModelCache;
 import io.pcsr.udf.infer.PcsrEngine;
 import io.pcsr.udf.infer.SrResult;
@@ -89,8 +88,7 @@ class VectorPointwiseTest {
 
   @Test
   void carnBackboneOnHostMatchesLibtorch() throws IOException {
-    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
-        .crop(60, 100, 41, 97);
+    FloatImage lr = Reference.lrCrop();
     var engine = ModelCache.engine(Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4);
     assertTrue(engine.backboneOnHost(), "the CPU engine runs CARN's 1x1 convolutions on the host");
     Backbone carn = engine.model().backbone();
@@ -124,8 +122,7 @@ class VectorPointwiseTest {
 
   @Test
   void engineGivesTheSameImageWhateverTheTorchThreadCount() throws IOException {
-    FloatImage lr = ImageCodec.read(Reference.file("images/test2k-1232-lr-x4.png"))
-        .crop(60, 100, 41, 97);
+    FloatImage lr = Reference.lrCrop();
     PcsrModel model = ModelCache.engine(
         Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4).model();
     int before = JniUtils.getNumThreads();

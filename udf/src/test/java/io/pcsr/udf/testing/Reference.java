@@ -2,6 +2,9 @@ package io.pcsr.udf.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.image.ImageCodec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,5 +36,10 @@ public final class Reference {
     Path p = dir().resolve(relative);
     assumeTrue(Files.exists(p), "reference file missing: " + p + "; skipped");
     return p;
+  }
+
+  /** A 41 x 97 LR crop of the 2K test image: under k=0 it has light and heavy pixels both. */
+  public static FloatImage lrCrop() throws IOException {
+    return ImageCodec.read(file("images/test2k-1232-lr-x4.png")).crop(60, 100, 41, 97);
   }
 }
