@@ -1,5 +1,7 @@
 package io.pcsr.job;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.spark.TileRows;
 import java.util.ArrayDeque;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -18,7 +21,8 @@ import org.apache.spark.util.TaskCompletionListener;
 /**
  * The model stage's task: tiles through the engine, then, while each result is at hand, its
  * {@code pixels} rows into the partition's Parquet file and, for an image small enough to have
- * all its tiles in this task ({@link #assembledInTask}), the image itself. Those images' HR
+ * all its tiles in this task ({@link #assembledInTask}: a bounded output, and at most a
+ * partition's fair share of the run's tiles), the image itself. Those images' HR
  * pixels never enter Spark's cache or a shuffle: what leaves the task is each tile's statistics,
  * the last tile of such an image carrying the image's row. Tiles of larger images leave with
  * their pixels, for the assembly stage after a shuffle by image.
@@ -34,6 +38,7 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
       .add("in_task", DataTypes.BooleanType, false)
       .add("image", ImageAssembler.OUTPUT, true);
 
+  private static final int TILE_COUNT = TileRows.RESULT.fieldIndex("tile_count");
   private static final int SR = TileRows.RESULT.fieldIndex("sr");
   private static final int HEAVY = TileRows.RESULT.fieldIndex("heavy");
   private static final int P_HEAVY = TileRows.RESULT.fieldIndex("p_heavy");
@@ -43,28 +48,44 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
   private final ImageAssembler assembler;
   private final PixelStats.TableFiles pixels;
   private final long inTaskPixels;
+  private final long maxTilesInTask;
   private final int scale;
   private final boolean shuffleClassFlags;
 
   /**
    * @param pixels the pixels table's files, or null when the table is off
    * @param inTaskPixels images of at most this many output pixels are assembled in the task
+   * @param maxTilesInTask ... and of at most this many tiles (a partition's fair share)
    * @param shuffleClassFlags whether the assembly stage needs the HR class flags of the tiles
    *     it gets (an overlay or paper mode's class map)
    */
   ModelStage(MapPartitionsFunction<Row, Row> engine, ImageAssembler assembler,
-      PixelStats.TableFiles pixels, long inTaskPixels, int scale, boolean shuffleClassFlags) {
+      PixelStats.TableFiles pixels, long inTaskPixels, long maxTilesInTask, int scale,
+      boolean shuffleClassFlags) {
     this.engine = engine;
     this.assembler = assembler;
     this.pixels = pixels;
     this.inTaskPixels = inTaskPixels;
+    this.maxTilesInTask = maxTilesInTask;
     this.scale = scale;
     this.shuffleClassFlags = shuffleClassFlags;
   }
 
-  /** Whether an image of this header is assembled in the model's task (the job's rule too). */
-  static boolean assembledInTask(int width, int height, int scale, long inTaskPixels) {
-    return (long) width * scale * height * scale <= inTaskPixels;
+  /**
+   * Whether an image is assembled in the model's task: its output has at most
+   * {@code inTaskPixels} pixels and it has at most {@code maxTiles} tiles.
+   */
+  static boolean assembledInTask(int width, int height, int tiles, int scale, long inTaskPixels,
+      long maxTiles) {
+    return (long) width * scale * height * scale <= inTaskPixels && tiles <= maxTiles;
+  }
+
+  /** {@link #assembledInTask} as a condition on tile rows, for the job's partitioning. */
+  static Column inTask(int scale, long inTaskPixels, long maxTiles) {
+    return col(TileRows.HEADER + ".width").cast("long")
+        .multiply(col(TileRows.HEADER + ".height")).multiply((long) scale * scale)
+        .leq(inTaskPixels)
+        .and(col("tile_count").leq(maxTiles));
   }
 
   @Override public Iterator<Row> call(Iterator<Row> tiles) throws Exception {
@@ -122,7 +143,8 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
       }
       Row first = pending;
       RasterHeader header = TileRows.header(first.getStruct(TileRows.RESULT_HEADER));
-      if (!assembledInTask(header.width(), header.height(), scale, inTaskPixels)) {
+      if (!assembledInTask(header.width(), header.height(), first.getInt(TILE_COUNT), scale,
+          inTaskPixels, maxTilesInTask)) {
         ready.add(forShuffle(first));
         pending = null;
         return;

@@ -152,12 +152,13 @@ public final class PcsrJob {
         .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(Column[]::new));
     // The tiles of an image assembled in its model task (ModelStage's rule) go to one
     // partition, sorted, and so do every image's for per-image routing; the tiles of a larger
-    // image spread over the partitions. Ranges, unlike hashes, keep the partitions' tile counts
-    // even: hashing the 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
-    long outputPerLr = (long) cfg.scale() * cfg.scale();
-    Column inTask = col(TileRows.HEADER + ".width").cast("long")
-        .multiply(col(TileRows.HEADER + ".height")).multiply(outputPerLr)
-        .leq(cfg.inTaskAssemblyPixels());
+    // image spread over the partitions. An image is assembled in its task only if it has at
+    // most a partition's fair share of the run's tiles: a run of a few large images keeps all
+    // its slots busy. Ranges, unlike hashes, keep the partitions' tile counts even: hashing the
+    // 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
+    long fairShare = Math.max(1, JobDescriptions.describe(spark.sparkContext(),
+        "pcsr run " + runId + ": count tiles", tiles::count) / parallelism);
+    Column inTask = ModelStage.inTask(cfg.scale(), cfg.inTaskAssemblyPixels(), fairShare);
     Column together = cfg.routing().perImage() ? col("image_id")
         : when(inTask, col("image_id"))
             .otherwise(concat(col("image_id"), lit("#"), col("tile_index").cast("string")));
@@ -179,7 +180,8 @@ public final class PcsrJob {
     ImageAssembler assembler = new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming);
     Dataset<Row> results = tiles
         .mapPartitions(new ModelStage(new PcsrPartitionFunction(settings), assembler, pixelFiles,
-                cfg.inTaskAssemblyPixels(), cfg.scale(), cfg.overlay() || cfg.paperMode()),
+                cfg.inTaskAssemblyPixels(), fairShare, cfg.scale(),
+                cfg.overlay() || cfg.paperMode()),
             Encoders.row(ModelStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
 

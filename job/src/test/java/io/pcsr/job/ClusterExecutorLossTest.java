@@ -154,10 +154,10 @@ class ClusterExecutorLossTest extends SparkTestBase {
     Assertions.assertEquals(0, p.exitValue(), tail(cleanOut));
     Assertions.assertTrue(cleanOut.contains("listed 12 = written 12 + errors 0 + skipped (finished before) 0"), tail(cleanOut));
     // the script gives executors --add-modules=jdk.incubator.vector: without it they would fall
-    // back to libtorch for the light upsampler silently, same images, more time
+    // back to libtorch for the upsamplers silently, same images, more time
     String executorLogs = executorStderr(cluster.dir().resolve("work"));
-    Assertions.assertTrue(executorLogs.contains("PCSR engine: light upsampler: JVM SIMD"),
-        "no executor ran the light upsampler on the JVM's SIMD units: "
+    Assertions.assertTrue(executorLogs.contains("PCSR engine: light and heavy upsamplers: JVM SIMD"),
+        "no executor ran the upsamplers on the JVM's SIMD units: "
             + executorLogs.lines().filter(l -> l.contains("PCSR engine")).toList());
 
     // 2. the same job; one executor JVM is killed once it is inside the PCSR stage

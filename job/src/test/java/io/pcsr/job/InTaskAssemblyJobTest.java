@@ -39,10 +39,16 @@ class InTaskAssemblyJobTest extends SparkTestBase {
     input = SparkJobTest.twoImages(tmp.resolve("in"), reference);
   }
 
-  /** Runs the job and returns the bytes its stages wrote to shuffles. */
-  private long run(Path out, String routing, String inTaskPixels) throws Exception {
+  /**
+   * Runs the job and returns the bytes its stages wrote to shuffles. The two images have 12 and
+   * 9 tiles of 40: on one partition both are within its fair share of tiles, on three (7 tiles
+   * each) neither is.
+   */
+  private long run(Path out, String routing, String inTaskPixels, int partitions)
+      throws Exception {
     Map<String, String> conf = new HashMap<>(Map.of(PcsrConf.MODEL, carn.toString(),
-        PcsrConf.ROUTING, routing, PcsrConf.TILE_SIZE, "40", PcsrConf.PARTITIONS, "3",
+        PcsrConf.ROUTING, routing, PcsrConf.TILE_SIZE, "40",
+        PcsrConf.PARTITIONS, Integer.toString(partitions),
         PcsrConf.STATS_PIXELS, "full", PcsrConf.RUN_ID, "r",
         PcsrConf.IN_TASK_ASSEMBLY_PIXELS, inTaskPixels));
     AtomicLong shuffled = new AtomicLong();
@@ -119,11 +125,15 @@ class InTaskAssemblyJobTest extends SparkTestBase {
     Path shuffle = tmp.resolve("shuffle");
     Path inTask = tmp.resolve("in-task");
     Path mixed = tmp.resolve("mixed");
-    long shuffledBytes = run(shuffle, "k=0", "0");
-    long inTaskBytes = run(inTask, "k=0", PcsrConf.IN_TASK_ASSEMBLY_PIXELS_DEFAULT);
-    run(mixed, "k=0", MIXED);
+    Path spread = tmp.resolve("spread");
+    long shuffledBytes = run(shuffle, "k=0", "0", 1);
+    long inTaskBytes = run(inTask, "k=0", PcsrConf.IN_TASK_ASSEMBLY_PIXELS_DEFAULT, 1);
+    run(mixed, "k=0", MIXED, 1);
+    // more tiles than a partition's share: spread over the partitions, assembled after a shuffle
+    long spreadBytes = run(spread, "k=0", PcsrConf.IN_TASK_ASSEMBLY_PIXELS_DEFAULT, 3);
     assertSameOutputs(shuffle, inTask);
     assertSameOutputs(shuffle, mixed);
+    assertSameOutputs(shuffle, spread);
 
     System.out.printf("shuffle bytes: %d assembling after a shuffle, %d in the task%n",
         shuffledBytes, inTaskBytes);
@@ -132,14 +142,17 @@ class InTaskAssemblyJobTest extends SparkTestBase {
     Assertions.assertTrue(shuffledBytes - inTaskBytes > hrBytes / 4, "shuffle bytes: "
         + shuffledBytes + " assembling after a shuffle, " + inTaskBytes + " in the task, HR "
         + hrBytes);
+    Assertions.assertTrue(spreadBytes - inTaskBytes > hrBytes / 4, "shuffle bytes: "
+        + spreadBytes + " with the tiles spread over 3 partitions, " + inTaskBytes
+        + " in the task, HR " + hrBytes);
   }
 
   @Test
   void perImageRoutingAssemblesInTheTaskToo() throws Exception {
     Path shuffle = tmp.resolve("adm-shuffle");
     Path mixed = tmp.resolve("adm-mixed");
-    run(shuffle, "adaptive", "0");
-    run(mixed, "adaptive", MIXED);
+    run(shuffle, "adaptive", "0", 3);
+    run(mixed, "adaptive", MIXED, 1);
     assertSameOutputs(shuffle, mixed);
   }
 }

@@ -22,8 +22,10 @@ import io.pcsr.udf.model.PixelMlp;
  * <p>Pixels are handled in offset-major chunks: for a chunk of LR pixels, the first MLP layer is
  * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
  * light upsampler (about a tenth of the heavy one's cost) runs densely over the chunk; the heavy
- * one sees only the rows routed to it, gathered by an embedding lookup, so wall time follows
- * the heavy share. A chunk whose rows are all heavy needs no gather and runs densely too.
+ * one sees only the rows routed to it, so wall time follows the heavy share. On a CPU with the
+ * Vector API all three MLPs run in {@link VectorMlp}, and the heavy rows are gathered into its
+ * lanes; otherwise (a GPU, float16, no Vector API) an embedding lookup gathers them for
+ * libtorch. A chunk whose rows are all heavy needs no gather and runs densely too.
  *
  * <p>Precision: the engine computes in the model's {@link io.pcsr.udf.model.Precision}. The LR
  * input is converted once before the backbone; class probabilities and RGB come back as
@@ -52,8 +54,8 @@ public final class PcsrEngine implements AutoCloseable {
   private final int chunkLrPixels;
   private final NDManager manager;
   /**
-   * Gathered heavy rows go through the MLP in blocks of at most this many, so that a layer's
-   * 75-wide input and output (2 x 300 KB at 1024 rows) stay in L2 whatever the chunk: with
+   * Gathered heavy rows go through libtorch's MLP in blocks of at most this many, so that a
+   * layer's 75-wide input and output (2 x 300 KB at 1024 rows) stay in L2 whatever the chunk: with
    * 2048 rows they fill an AMD Zen 4 core's 1 MB L2, and the all-heavy upsampling took 2-6 %
    * longer there (ninth stop); on the Xeon of earlier stops the two sizes tied. On a GPU, where
    * the chunk is sized to fill the device, the whole chunk is one block.
