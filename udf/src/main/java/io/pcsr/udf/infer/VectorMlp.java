@@ -155,12 +155,14 @@ final class VectorMlp {
     int pieces = parallel ? Math.min(spans, GATHER_PIECES) : Math.min(spans, 1);
     HostLoops.forEach(pieces, parallel, piece -> {
       float[][] scratch = scratch();
+      int[] rowAt = new int[span];
+      int[] biasAt = new int[span];
       int s0 = (int) ((long) spans * piece / pieces);
       int s1 = (int) ((long) spans * (piece + 1) / pieces);
       for (int s = s0; s < s1; s++) {
         int r0 = s * span;
         int m = Math.min(span, n - r0);
-        firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0]);
+        firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0], rowAt, biasAt);
         float[] rgb = laterLayers(scratch);
         for (int g = 0; g < m; g++) {
           int at = target[r0 + g];
@@ -235,20 +237,24 @@ final class VectorMlp {
   }
 
   /**
-   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list, from row-major features; lanes
-   * past m get zeros (their outputs are computed and dropped).
+   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list, from row-major features: one
+   * gather load per feature and lane group, with the lanes past m repeating the last row (their
+   * outputs are computed and dropped). {@code rowAt} and {@code biasAt} receive the lanes'
+   * indexes into the two tables.
    */
   private void firstLayerGathered(float[] features, int stride, long[] lr, long[] offset,
-      int r0, int m, float[] dst) {
-    for (int g = 0; g < m; g++) {
-      int q = (int) lr[r0 + g] * stride;
-      int b = (int) offset[r0 + g] * firstWidth;
-      for (int i = 0; i < firstWidth; i++) {
-        dst[i * span + g] = Math.max(features[q + i] + offsetBias[b + i], 0f);
-      }
+      int r0, int m, float[] dst, int[] rowAt, int[] biasAt) {
+    for (int g = 0; g < span; g++) {
+      int r = r0 + Math.min(g, m - 1);
+      rowAt[g] = (int) lr[r] * stride;
+      biasAt[g] = (int) offset[r] * firstWidth;
     }
-    for (int i = 0; i < firstWidth && m < span; i++) {
-      java.util.Arrays.fill(dst, i * span + m, (i + 1) * span, 0f);
+    for (int i = 0; i < firstWidth; i++) {
+      for (int v = 0; v < GROUPS; v++) {
+        FloatVector f = FloatVector.fromArray(SPECIES, features, i, rowAt, v * lanes);
+        FloatVector b = FloatVector.fromArray(SPECIES, offsetBias, i, biasAt, v * lanes);
+        f.add(b).max(0f).intoArray(dst, i * span + v * lanes);
+      }
     }
   }
 
