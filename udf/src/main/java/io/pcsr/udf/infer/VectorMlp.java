@@ -138,8 +138,9 @@ final class VectorMlp {
    * row r is LR pixel {@code lr[r]} of the chunk at sub-pixel offset {@code offset[r]}, added at
    * HR raster index {@code target[r]} of each band. A span of rows at a time sits across the
    * lanes. The first layer gathers each row's projected features from a row-major table, one
-   * LR pixel's features contiguous (from the feature-major table that {@link #addTo} reads, the
-   * gather took 30 % as long as the heavy MLP's layers: a cache line per feature). A row's
+   * LR pixel's features contiguous, with a vector gather per feature and lane group. (A scalar
+   * loop over the feature-major table that {@link #addTo} reads took 30 % as long as the heavy
+   * MLP's layers; over the row-major table, about as long; the gathers halved it.) A row's
    * arithmetic is the same as in {@link #addTo}, so a pixel gets the same value whichever of
    * the two its chunk takes.
    *
