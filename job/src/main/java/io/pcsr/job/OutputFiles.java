@@ -25,13 +25,11 @@ final class OutputFiles implements java.io.Serializable {
 
   /** Writes bytes under a temporary name, then renames. */
   void write(String target, byte[] bytes) throws IOException {
-    Path dst = new Path(URI.create(target));
-    FileSystem fs = fileSystem(dst);
-    Path tmp = temporary(dst);
-    try (OutputStream o = fs.create(tmp, true)) {
+    Pending file = begin(target);
+    try (OutputStream o = file.fs().create(file.temporary(), true)) {
       o.write(bytes);
     }
-    publish(fs, tmp, dst);
+    file.publish();
   }
 
   /** Writes a file through a writer that takes a Hadoop path (Parquet's). */

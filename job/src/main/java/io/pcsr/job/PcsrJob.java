@@ -156,8 +156,10 @@ public final class PcsrJob {
     // most a partition's fair share of the run's tiles: a run of a few large images keeps all
     // its slots busy. Ranges, unlike hashes, keep the partitions' tile counts even: hashing the
     // 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
-    long fairShare = Math.max(1, JobDescriptions.describe(spark.sparkContext(),
-        "pcsr run " + runId + ": count tiles", tiles::count) / parallelism);
+    SparkContext sc = spark.sparkContext();
+    String run = "pcsr run " + runId + ": ";
+    long fairShare = Math.max(1,
+        JobDescriptions.describe(sc, run + "count tiles", tiles::count) / parallelism);
     Column inTask = ModelStage.inTask(cfg.scale(), cfg.inTaskAssemblyPixels(), fairShare);
     Column together = cfg.routing().perImage() ? col("image_id")
         : when(inTask, col("image_id"))
@@ -196,10 +198,11 @@ public final class PcsrJob {
         .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT));
     Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"))
         .union(assembledAfterShuffle);
-    // The stats tables need only the cached tile results, so they are written by jobs of their
-    // own while the images are assembled: the two slots of a small run no longer idle through
-    // each job's planning, commit and last straggling task in turn. Their tasks reach the tile
-    // results through the cache (a partition being computed is waited for, not recomputed).
+    // The tiles table needs only the cached tile results, so it is written by a job of its own
+    // while the images are assembled, and the decode errors are collected likewise: the two
+    // slots of a small run no longer idle through each job's planning, commit and last
+    // straggling task in turn. Their tasks reach the tile results through the cache (a
+    // partition being computed is waited for, not recomputed).
     Dataset<Row> tileRows = results.select(lit(runId).as("run_id"), col("image_id"),
         col("tile_index"), col("core.y").as("y"), col("core.x").as("x"),
         col("core.height").as("height"), col("core.width").as("width"),
@@ -209,21 +212,19 @@ public final class PcsrJob {
         col("executor"), col("device"));
     List<Row> images;
     List<Row> decodeErrorRows;
-    ExecutorService writers = Executors.newFixedThreadPool(3,
+    ExecutorService writers = Executors.newFixedThreadPool(2,
         r -> {
           Thread t = new Thread(r, "pcsr-stats-writer");
           t.setDaemon(true);
           return t;
         });
     try {
-      List<Future<?>> writes = new ArrayList<>();
-      SparkContext sc = spark.sparkContext();
-      String run = "pcsr run " + runId + ": ";
-      writes.add(writers.submit(() -> JobDescriptions.describe(sc, run + "tiles table", () -> {
-        tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
-            .parquet(OutputPaths.stats(output, "tiles"));
-        return null;
-      })));
+      Future<?> tilesWritten = writers.submit(() -> JobDescriptions.describe(sc,
+          run + "tiles table", () -> {
+            tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
+                .parquet(OutputPaths.stats(output, "tiles"));
+            return null;
+          }));
       Future<List<Row>> decodeErrorsCollected = writers.submit(() ->
           JobDescriptions.describe(sc, run + "decode errors", decodeErrors::collectAsList));
       images = JobDescriptions.describe(sc, run + "assemble and write images",
@@ -233,9 +234,7 @@ public final class PcsrJob {
             .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
         return null;
       });
-      for (Future<?> w : writes) {
-        Futures.await(w, "writing a statistics table");
-      }
+      Futures.await(tilesWritten, "writing the tiles table");
       decodeErrorRows = Futures.await(decodeErrorsCollected, "collecting the decode errors");
     } finally {
       writers.shutdownNow();

@@ -31,8 +31,9 @@ import org.apache.spark.sql.Row;
  * its share of the backbone, so that summing a table's rows gives the images' FLOPs.
  *
  * <p>Each model task writes its partition's rows into one Parquet file with parquet-mr directly,
- * from the tiles' primitive arrays, as its results come out of the engine. Spark's own writer went through an exploded row per pixel and
- * cost 1.7 us of executor time per row; this path about 0.4 (docs/PERFORMANCE.md, ninth stop).
+ * from the tiles' primitive arrays, as its results come out of the engine. Spark's own writer
+ * went through an exploded row per pixel and cost 1.7 us of executor time per row; this path
+ * about 0.4 (docs/PERFORMANCE.md, ninth stop).
  * A file is written under a hidden temporary name and renamed to {@code part-NNNNN-R.parquet}
  * after the partition: a retried task rewrites the same name, so a lost executor adds no rows.
  */

@@ -55,10 +55,10 @@ public final class PcsrEngine implements AutoCloseable {
   private final NDManager manager;
   /**
    * Gathered heavy rows go through libtorch's MLP in blocks of at most this many, so that a
-   * layer's 75-wide input and output (2 x 300 KB at 1024 rows) stay in L2 whatever the chunk: with
-   * 2048 rows they fill an AMD Zen 4 core's 1 MB L2, and the all-heavy upsampling took 2-6 %
-   * longer there (ninth stop); on the Xeon of earlier stops the two sizes tied. On a GPU, where
-   * the chunk is sized to fill the device, the whole chunk is one block.
+   * layer's 75-wide input and output (2 x 300 KB at 1024 rows) stay in L2 whatever the chunk:
+   * with 2048 rows they fill an AMD Zen 4 core's 1 MB L2, and the all-heavy upsampling took
+   * 2-6 % longer there (ninth stop); on the Xeon of earlier stops the two sizes tied. On a GPU,
+   * where the chunk is sized to fill the device, the whole chunk is one block.
    */
   private final int heavyBlockRows;
   /**
@@ -74,6 +74,7 @@ public final class PcsrEngine implements AutoCloseable {
   private final float[] mean;
   /** The light upsampler on the JVM's SIMD units (CPU, float32, module present), else null. */
   private final VectorMlp lightOnHost;
+  /** The heavy upsampler likewise. */
   private final VectorMlp heavyOnHost;
   /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
   private final VectorMlp classifierOnHost;

@@ -153,7 +153,7 @@ final class VectorMlp {
     int n = target.length;
     int spans = (n + span - 1) / span;
     // a piece of spans per task, each with its own activation buffers
-    int pieces = parallel ? Math.min(spans, GATHER_PIECES) : Math.min(spans, 1);
+    int pieces = Math.min(spans, parallel ? GATHER_PIECES : 1);
     HostLoops.forEach(pieces, parallel, piece -> {
       float[][] scratch = scratch();
       int[] rowAt = new int[span];
