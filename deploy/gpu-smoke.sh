@@ -73,7 +73,7 @@ if [[ -f "$self/gpu-smoke.jar" ]]; then
 else
   smoke=("$self/GpuSmoke.java")
 fi
-jvm=(-Xmx4g -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Daws.disableEc2Metadata=true
+jvm=(-Xmx4g --add-modules=jdk.incubator.vector -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Daws.disableEc2Metadata=true
   -Dlog4j2.level=warn -cp "$cp")
 
 echo "gpu-smoke: model $model, ${#images[@]} images"
