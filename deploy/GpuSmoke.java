@@ -98,6 +98,7 @@ public class GpuSmoke {
       for (Row r : results) {
         hr += r.getLong(11);
         o.writeUTF(r.getString(0) + "#" + r.getInt(1));
+        o.writeInt(r.getStruct(4).getInt(3) * r.getInt(3)); // HR width of the tile's core
         writeBytes(o, (byte[]) r.get(8)); // classes
         writeBytes(o, (byte[]) r.get(9)); // p_heavy (f32)
         writeBytes(o, (byte[]) r.get(6)); // HR values (f32)
@@ -166,6 +167,11 @@ public class GpuSmoke {
           System.err.println("gpu-smoke: tile order differs: " + ka + " vs " + kb);
           return 1;
         }
+        int width = x.readInt();
+        if (width != y.readInt()) {
+          System.err.println("gpu-smoke: tile widths differ: " + ka);
+          return 1;
+        }
         byte[] ca = readBytes(x);
         byte[] cb = readBytes(y);
         float[] pa = TileRows.bytesToFloats(readBytes(x));
@@ -173,9 +179,17 @@ public class GpuSmoke {
         float[] va = TileRows.bytesToFloats(readBytes(x));
         float[] vb = TileRows.bytesToFloats(readBytes(y));
         pixels += ca.length;
+        boolean[] nearFlip = new boolean[ca.length]; // a class differs in the pixel's 3x3 window
         for (int i = 0; i < ca.length; i++) {
           if (ca[i] != cb[i]) {
             classDiff++;
+            int row = i / width;
+            int col = i % width;
+            for (int r = Math.max(0, row - 1); r <= Math.min(ca.length / width - 1, row + 1); r++) {
+              for (int c = Math.max(0, col - 1); c <= Math.min(width - 1, col + 1); c++) {
+                nearFlip[r * width + c] = true;
+              }
+            }
           }
         }
         for (int i = 0; i < Math.min(pa.length, pb.length); i++) {
@@ -184,7 +198,7 @@ public class GpuSmoke {
         for (int i = 0; i < va.length; i++) {
           double d = Math.abs(va[i] - vb[i]);
           int pixel = i % ca.length; // bands are planes
-          if (ca[pixel] == cb[pixel]) {
+          if (!nearFlip[pixel]) {
             maxDiff = Math.max(maxDiff, d);
           } else {
             maxFlippedDiff = Math.max(maxFlippedDiff, d);
@@ -194,13 +208,14 @@ public class GpuSmoke {
         }
       }
       // A different summation order (another kernel, TF32 convolutions) moves p_heavy by ~1e-4
-      // and so flips the class of the few pixels that sit on the threshold, and refinement then
-      // their neighbours; their values differ by the light/heavy gap. Judge values where the
-      // class agrees, and allow flips on at most 0.1 % of the pixels.
+      // and so flips the class of the few pixels that sit on the threshold; their values differ
+      // by the light/heavy gap, and refinement passes a ninth of it to the light pixels of their
+      // 3x3 window. Judge values away from flips (the reference tolerances' rule), and allow
+      // flips on at most 0.1 % of the pixels.
       double flipShare = classDiff / (double) Math.max(1, pixels);
       System.out.printf("compare: %d tiles, %d HR pixels; p_heavy max |diff| %.3g; classes differing:"
-          + " %d (%.3f%%, allowed 0.1%%); HR values max |diff| %.3g where classes agree (tolerance"
-          + " %.0e), %.3g where they differ, mean %.3g%n", n, pixels, maxProbDiff, classDiff,
+          + " %d (%.3f%%, allowed 0.1%%); HR values max |diff| %.3g away from them (tolerance"
+          + " %.0e), %.3g next to them, mean %.3g%n", n, pixels, maxProbDiff, classDiff,
           100 * flipShare, maxDiff, tolerance, maxFlippedDiff, sumDiff / Math.max(1, values));
       boolean ok = flipShare <= 1e-3 && maxDiff <= tolerance;
       System.out.println(ok ? "gpu-smoke: PASS" : "gpu-smoke: FAIL");

@@ -2,7 +2,8 @@
 # GPU check for the PCSR UDF: runs io.pcsr.udf.spark.PcsrPartitionFunction (the code Spark
 # executors run) on the sample images once on the CPU and once on CUDA through DJL, and compares:
 # classes differ on at most 0.1 % of pixels (ties at the threshold), HR values within 1e-3
-# where they agree; prints output megapixels/s for both.
+# away from them (outside the 3x3 window of a differing class, which refinement averages over);
+# prints output megapixels/s for both. The CPU pass runs the executors' CPU path (JVM SIMD kernels).
 #
 #   deploy/gpu-smoke.sh [--model PATH] [--tolerance T] [IMAGE...]
 #   deploy/gpu-smoke.sh --dry-run [...]     # both passes on the CPU: checks the plumbing, no GPU
