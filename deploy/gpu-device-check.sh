@@ -4,7 +4,6 @@
 # the PCSR torch bridge against that torch, then runs
 #   gpu-smoke.sh  with CARN-PCSR (CPU vs GPU through the executors' code),
 #   gpu-bench.sh  CARN-PCSR 2K (with the original CARN), FSRCNN-PCSR 2K, CARN-PCSR 4K,
-#   pcsr bench    CARN-PCSR 2K float32 with mixed chunks composed on the host (the comparison),
 # each one's output also written to RESULTS_DIR. Exit status: the first check that failed.
 #
 #   deploy/gpu-device-check.sh PACK.tar.xz [RESULTS_DIR]
@@ -67,10 +66,6 @@ check bench-carn-2k "$self/gpu-bench.sh" "${dry[@]}" --model "$data/carn-pcsr-x4
 check bench-fsrcnn-2k "$self/gpu-bench.sh" "${dry[@]}" --model "$data/fsrcnn-pcsr-x4.pth" \
   --original "$data/fsrcnn-x4.pth" --hr "$data/test2k-1232-hr.png"
 if ((!cpu)); then
-  # the same process kind, mixed chunks composed on the host as before the eleventh stop
-  check bench-carn-2k-host-composed env PCSR_JAVA_OPTS="-Xmx4g -Dpcsr.engine.composeOnDevice=false" \
-    "$self/pcsr" bench --model "$data/carn-pcsr-x4.pth" --hr "$data/test2k-1232-hr.png" \
-    --repeat 3 --chunk auto
   check bench-carn-4k "$self/gpu-bench.sh" --model "$data/carn-pcsr-x4.pth" \
     --hr "$data/test2k-1232-hr.png" --hr-size 3840x2160
 fi

@@ -92,8 +92,6 @@ public final class PcsrEngine implements AutoCloseable {
    * per-pixel work, not arithmetic, sets the time (docs/PERFORMANCE.md, eleventh stop).
    */
   private final boolean composeOnDevice;
-  /** Set to false to compose every chunk on the host, also on a GPU (to measure the difference). */
-  public static final String COMPOSE_ON_DEVICE_PROPERTY = "pcsr.engine.composeOnDevice";
 
   public PcsrEngine(PcsrModel model, int scale) {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
@@ -121,8 +119,7 @@ public final class PcsrEngine implements AutoCloseable {
 
   /**
    * @param composeOnDevice compose mixed chunks on the device ({@link #composeOnDevice}); null:
-   *     where the device is a GPU, unless {@link #COMPOSE_ON_DEVICE_PROPERTY} is false. Tests
-   *     force it on the CPU to compare it with the host path.
+   *     where the device is a GPU. Tests force it on the CPU to compare it with the host path.
    */
   PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean mlpsOnHost,
       boolean backboneOnHost, Boolean composeOnDevice) {
@@ -153,8 +150,7 @@ public final class PcsrEngine implements AutoCloseable {
         ? new VectorMlp(model.classifier(), scale) : null;
     this.backboneOnHost = host && backboneOnHost && model.backbone().hasHostKernels();
     this.composeOnDevice = lightOnHost == null && heavyOnHost == null
-        && (composeOnDevice != null ? composeOnDevice : manager.getDevice().isGpu()
-            && !"false".equalsIgnoreCase(System.getProperty(COMPOSE_ON_DEVICE_PROPERTY)));
+        && (composeOnDevice != null ? composeOnDevice : manager.getDevice().isGpu());
     LOG.info("PCSR engine: {}", hostKernels());
   }
 
