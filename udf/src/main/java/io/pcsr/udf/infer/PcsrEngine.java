@@ -86,12 +86,6 @@ public final class PcsrEngine implements AutoCloseable {
    * thread count: a Spark task (one thread) and a local run (all cores) give the same image.
    */
   private final boolean backboneOnHost;
-  /**
-   * Mixed chunks of whole LR rows are composed on the device (the heavy rows put over the light
-   * upsampler's dense result there) and come back as one raster: on a GPU, where the host's
-   * per-pixel work, not arithmetic, sets the time (docs/PERFORMANCE.md, eleventh stop).
-   */
-  private final boolean composeOnDevice;
 
   public PcsrEngine(PcsrModel model, int scale) {
     this(model, scale, CHUNK_LR_PIXELS_DEFAULT);
@@ -114,15 +108,6 @@ public final class PcsrEngine implements AutoCloseable {
   /** The two host paths apart, so that tests can compare each with libtorch on its own. */
   PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean mlpsOnHost,
       boolean backboneOnHost) {
-    this(model, scale, chunkLrPixels, mlpsOnHost, backboneOnHost, null);
-  }
-
-  /**
-   * @param composeOnDevice compose mixed chunks on the device ({@link #composeOnDevice}); null:
-   *     where the device is a GPU. Tests force it on the CPU to compare it with the host path.
-   */
-  PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean mlpsOnHost,
-      boolean backboneOnHost, Boolean composeOnDevice) {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be a positive integer, got " + scale);
     }
@@ -149,8 +134,6 @@ public final class PcsrEngine implements AutoCloseable {
     this.classifierOnHost = host && mlpsOnHost && model.classifier().layerCount() > 1
         ? new VectorMlp(model.classifier(), scale) : null;
     this.backboneOnHost = host && backboneOnHost && model.backbone().hasHostKernels();
-    this.composeOnDevice = lightOnHost == null && heavyOnHost == null
-        && (composeOnDevice != null ? composeOnDevice : manager.getDevice().isGpu());
     LOG.info("PCSR engine: {}", hostKernels());
   }
 
@@ -404,10 +387,6 @@ public final class PcsrEngine implements AutoCloseable {
             runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
                 region.width(), null, out, hrH, hrW);
           }
-        } else if (composeOnDevice && routes.heavyCount() > 0
-            && wholeRows(p0, p1, region.width(), n)) {
-          lightRows += routes.size();
-          addComposed(chunk, rows, routes.heavy(), p0, p1, region.width(), out, hrH * hrW);
         } else {
           if (routes.heavyCount() < routes.size()) {
             lightRows += routes.size();
@@ -505,77 +484,34 @@ public final class PcsrEngine implements AutoCloseable {
    */
   private void addRasterRows(NDManager chunk, NDArray zRow, NDArray offsetBias, PixelMlp mlp,
       int p0, int k, int regionWidth, byte[] lightOnly, float[] out, int plane) {
-    try (NDManager block = chunk.newSubManager()) {
-      NDArray rgb = offsetsRgb(block, zRow, offsetBias, mlp, 0, scale * scale);
-      addRaster(block, rgb, p0, k, regionWidth, lightOnly, out, plane);
-    }
-  }
-
-  /**
-   * Whole LR rows [p0, p0 + k): each pixel of the mixed chunk's light upsampler result, then the
-   * heavy rows' result put over theirs, both on the device; one raster comes back and is added
-   * without a mask. On a GPU this replaces a masked add of the light raster, and a download and
-   * scattered add of the heavy rows, with one device-side put (docs/PERFORMANCE.md, eleventh
-   * stop).
-   */
-  private void addComposed(NDManager chunk, NDArray rows, ChunkRoutes.Path heavyRows, int p0,
-      int p1, int regionWidth, float[] out, int plane) {
     int s2 = scale * scale;
-    int k = p1 - p0;
     try (NDManager block = chunk.newSubManager()) {
-      NDArray zLight = model.light().projectFeatures(rows);
-      zLight.attach(block);
-      NDArray zRow = zLight.expandDims(0);
-      zRow.attach(block);
-      NDArray rgb = offsetsRgb(block, zRow, lightBias, model.light(), 0, s2); // (s2, k, 3)
-      NDArray z = model.heavy().projectFeatures(rows);
-      z.attach(block);
-      NDArray heavy = pathRgb(block, z, block.create(heavyRows.lrIndex()),
-          block.create(heavyRows.offsetIndex()), model.heavy(), heavyBias);
-      long[] lr = heavyRows.lrIndex();
-      long[] offset = heavyRows.offsetIndex();
-      long[] at = new long[lr.length]; // offset-major row of each heavy HR pixel
-      for (int i = 0; i < at.length; i++) {
-        at[i] = offset[i] * k + lr[i];
-      }
-      NDArray flat = rgb.reshape((long) s2 * k, 3); // a view: the put lands in rgb
-      flat.attach(block);
-      flat.set(new NDIndex("{}", block.create(at)), heavy);
-      addRaster(block, flat, p0, k, regionWidth, null, out, plane);
-    }
-  }
-
-  /**
-   * Offset-major RGB of whole LR rows [p0, p0 + k) ((s2, k, 3) or (s2 k, 3)), put in raster
-   * order on the device, then added to {@code out} sequentially (where {@code lightOnly} is 0,
-   * when given).
-   */
-  private void addRaster(NDManager block, NDArray rgb, int p0, int k, int regionWidth,
-      byte[] lightOnly, float[] out, int plane) {
-    NDArray raster = hrRaster(rgb, k, regionWidth, 3);
-    raster.attach(block);
-    float[] v = hostFloats(raster);
-    int band = v.length / 3;
-    int at = p0 * scale * scale; // first HR pixel of the band
-    int pieces = (band + ADD_PIECE - 1) / ADD_PIECE;
-    HostLoops.forEach(3 * pieces, hostParallel, j -> {
-      int c = j / pieces;
-      int i0 = (j % pieces) * ADD_PIECE;
-      int i1 = Math.min(band, i0 + ADD_PIECE);
-      int dst = c * plane + at;
-      int src = c * band;
-      if (lightOnly == null) {
-        for (int i = i0; i < i1; i++) {
-          out[dst + i] += v[src + i];
-        }
-      } else {
-        for (int i = i0; i < i1; i++) {
-          if (lightOnly[at + i] == 0) {
+      NDArray rgb = offsetsRgb(block, zRow, offsetBias, mlp, 0, s2);
+      NDArray raster = hrRaster(rgb, k, regionWidth, 3);
+      raster.attach(block);
+      float[] v = hostFloats(raster);
+      int band = v.length / 3;
+      int at = p0 * s2; // first HR pixel of the band
+      int pieces = (band + ADD_PIECE - 1) / ADD_PIECE;
+      HostLoops.forEach(3 * pieces, hostParallel, j -> {
+        int c = j / pieces;
+        int i0 = (j % pieces) * ADD_PIECE;
+        int i1 = Math.min(band, i0 + ADD_PIECE);
+        int dst = c * plane + at;
+        int src = c * band;
+        if (lightOnly == null) {
+          for (int i = i0; i < i1; i++) {
             out[dst + i] += v[src + i];
           }
+        } else {
+          for (int i = i0; i < i1; i++) {
+            if (lightOnly[at + i] == 0) {
+              out[dst + i] += v[src + i];
+            }
+          }
         }
-      }
-    });
+      });
+    }
   }
 
   /**
@@ -637,7 +573,14 @@ public final class PcsrEngine implements AutoCloseable {
         lrPart.attach(block);
         NDArray offsetPart = offsetIndex.get(new NDIndex("{}:{}", r0, r1));
         offsetPart.attach(block);
-        float[] v = hostFloats(pathRgb(block, z, lrPart, offsetPart, mlp, offsetBias));
+        NDArray pre = rowsAt(z, lrPart);
+        pre.attach(block);
+        NDArray bias = rowsAt(offsetBias, offsetPart);
+        bias.attach(block);
+        pre.addi(bias);
+        NDArray rgb = mlp.finish(pre);
+        rgb.attach(block);
+        float[] v = hostFloats(rgb);
         for (int i = r0; i < r1; i++) {
           int at = target[i];
           int src = 3 * (i - r0);
@@ -647,22 +590,6 @@ public final class PcsrEngine implements AutoCloseable {
         }
       }
     }
-  }
-
-  /**
-   * The upsampler's RGB for the rows named by LR pixel and offset, (rows, 3), owned by
-   * {@code block}: the first layer gathered from the projected features and the offset biases.
-   */
-  private static NDArray pathRgb(NDManager block, NDArray z, NDArray lrIndex,
-      NDArray offsetIndex, PixelMlp mlp, NDArray offsetBias) {
-    NDArray pre = rowsAt(z, lrIndex);
-    pre.attach(block);
-    NDArray bias = rowsAt(offsetBias, offsetIndex);
-    bias.attach(block);
-    pre.addi(bias);
-    NDArray rgb = mlp.finish(pre);
-    rgb.attach(block);
-    return rgb;
   }
 
   /**
