@@ -1,10 +1,12 @@
 package io.pcsr.udf.infer;
 
+import io.pcsr.udf.concurrent.HostLoops;
 
 /**
  * For the LR pixels [p0, p1) of a region, the HR rows routed to the heavy upsampler: per row its
  * LR pixel within the chunk, its sub-pixel offset and its HR raster position. Built once per
- * chunk on the JVM side (cheap, sequential) so that the native side does one gather per input.
+ * chunk on the JVM side (cheap; in parallel pieces on a GPU) so that the native side does one
+ * gather per input.
  * The light upsampler runs densely over the chunk and needs no index; nor does the heavy one
  * when every row of the chunk is heavy.
  */
@@ -14,6 +16,8 @@ final class ChunkRoutes {
     int size() { return hrIndex.length; }
   }
 
+  /** LR pixels per piece when a chunk is routed in parallel. */
+  private static final int PIECE = 8192;
   private static final Path NONE = new Path(new long[0], new long[0], new int[0]);
   private final Path heavy;
   private final int heavyCount;
@@ -36,12 +40,63 @@ final class ChunkRoutes {
   int size() { return size; }
 
   static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale) {
+    return of(flags, p0, p1, regionWidth, scale, false);
+  }
+
+  /**
+   * @param parallel count and fill pieces of the chunk on the common pool (on a GPU, where a
+   *     chunk is a whole image: 7-9 ms on one core for a 2K image's 1.85 M HR pixels); the
+   *     rows come out in the same order either way
+   */
+  static ChunkRoutes of(byte[] flags, int p0, int p1, int regionWidth, int scale,
+      boolean parallel) {
     int total = (p1 - p0) * scale * scale;
     // Count first: a chunk that is all one class (the rule on a GPU, where a chunk is a whole
     // image) then allocates nothing, and a mixed one only arrays of its heavy rows (before, three
     // arrays of every row: 37 MB for a 2K image).
+    int pieces = parallel ? (p1 - p0 + PIECE - 1) / PIECE : 1;
+    int pieceSize = parallel ? PIECE : p1 - p0;
+    int[] counts = new int[pieces + 1]; // counts[i + 1]: heavy rows of piece i, then offsets
+    HostLoops.forEach(pieces, parallel, i -> {
+      int from = p0 + i * pieceSize;
+      counts[i + 1] = count(flags, from, Math.min(p1, from + pieceSize), regionWidth, scale);
+    });
+    for (int i = 0; i < pieces; i++) {
+      counts[i + 1] += counts[i];
+    }
+    int n = counts[pieces];
+    if (n == 0 || n == total) {
+      return new ChunkRoutes(NONE, n, total);
+    }
+    int[] hr = new int[n];
+    long[] lr = new long[n];
+    long[] off = new long[n];
+    HostLoops.forEach(pieces, parallel, i -> {
+      int from = p0 + i * pieceSize;
+      int to = Math.min(p1, from + pieceSize);
+      int at = counts[i];
+      for (int p = from; p < to; p++) {
+        int rowStart = hrCorner(p, regionWidth, scale);
+        for (int ty = 0; ty < scale; ty++, rowStart += regionWidth * scale) {
+          for (int tx = 0; tx < scale; tx++) {
+            int pixel = rowStart + tx;
+            if (flags[pixel] != 0) {
+              hr[at] = pixel;
+              lr[at] = p - p0;
+              off[at] = ty * scale + tx;
+              at++;
+            }
+          }
+        }
+      }
+    });
+    return new ChunkRoutes(new Path(lr, off, hr), n, total);
+  }
+
+  /** Heavy HR rows of LR pixels [from, to). */
+  private static int count(byte[] flags, int from, int to, int regionWidth, int scale) {
     int n = 0;
-    for (int p = p0; p < p1; p++) {
+    for (int p = from; p < to; p++) {
       int rowStart = hrCorner(p, regionWidth, scale);
       for (int ty = 0; ty < scale; ty++, rowStart += regionWidth * scale) {
         for (int tx = 0; tx < scale; tx++) {
@@ -49,28 +104,7 @@ final class ChunkRoutes {
         }
       }
     }
-    if (n == 0 || n == total) {
-      return new ChunkRoutes(NONE, n, total);
-    }
-    int[] hr = new int[n];
-    long[] lr = new long[n];
-    long[] off = new long[n];
-    int i = 0;
-    for (int p = p0; p < p1; p++) {
-      int rowStart = hrCorner(p, regionWidth, scale);
-      for (int ty = 0; ty < scale; ty++, rowStart += regionWidth * scale) {
-        for (int tx = 0; tx < scale; tx++) {
-          int at = rowStart + tx;
-          if (flags[at] != 0) {
-            hr[i] = at;
-            lr[i] = p - p0;
-            off[i] = ty * scale + tx;
-            i++;
-          }
-        }
-      }
-    }
-    return new ChunkRoutes(new Path(lr, off, hr), n, total);
+    return n;
   }
 
   /** HR raster index of LR pixel p's top-left sub-pixel. */

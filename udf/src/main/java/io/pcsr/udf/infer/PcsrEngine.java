@@ -371,7 +371,8 @@ public final class PcsrEngine implements AutoCloseable {
     long lightRows = 0;
     for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
       int p1 = Math.min(n, p0 + chunkLrPixels);
-      ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale);
+      ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale,
+          hostParallel);
       heavy += routes.heavyCount();
       try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
@@ -411,7 +412,7 @@ public final class PcsrEngine implements AutoCloseable {
       }
     }
     if (refine) {
-      io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW);
+      io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW, hostParallel);
     }
     long total = (long) hrH * hrW;
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,

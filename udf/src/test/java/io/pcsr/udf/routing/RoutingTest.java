@@ -112,10 +112,12 @@ class RoutingTest {
     assertEquals(10f, img[10]); // (2,2) has no heavy neighbour
   }
 
-  @Test
-  void rowByRowRefinementIsBitIdenticalToTheDirect3x3Mean() {
+  /** Sequential, and in parallel bands of 32 rows: one band, a band and a row, several. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "h={0} parallel={1}")
+  @org.junit.jupiter.params.provider.CsvSource({"37, false", "37, true", "34, true", "35, true",
+      "100, true"})
+  void rowByRowRefinementIsBitIdenticalToTheDirect3x3Mean(int h, boolean parallel) {
     java.util.Random r = new java.util.Random(11);
-    int h = 37;
     int w = 53;
     float[] img = new float[3 * h * w];
     for (int i = 0; i < img.length; i++) {
@@ -149,7 +151,7 @@ class RoutingTest {
         }
       }
     }
-    Refinement.apply(img, heavy, h, w);
+    Refinement.apply(img, heavy, h, w, parallel);
     assertArrayEquals(expected, img);
   }
 
