@@ -176,6 +176,12 @@ public final class PcsrEngine implements AutoCloseable {
   /** Whether the classifier runs on the JVM's SIMD units. */
   public boolean classifierOnHost() { return classifierOnHost != null; }
 
+  /**
+   * Whether the host's per-pixel loops (residual, adds, refinement, routing) run on the common
+   * pool: where the model is on a GPU.
+   */
+  public boolean hostLoopsParallel() { return hostParallel; }
+
   /** Whether the backbone's 1x1 convolutions run on the JVM's SIMD units. */
   public boolean backboneOnHost() { return backboneOnHost; }
 

@@ -101,7 +101,7 @@ public final class TileProcessor {
         pHeavy.add(cropPlane(c.pHeavy(), c.hrWidth(), core));
       }
       long r0 = System.nanoTime();
-      RoutingRule rule = router.decide(policy, List.of(), pHeavy);
+      RoutingRule rule = router.decide(policy, List.of(), pHeavy, engine.hostLoopsParallel());
       pHeavy.clear();
       long routing = (System.nanoTime() - r0) / Math.max(1, tiles.size());
       for (int i = 0; i < tiles.size(); i++) {
@@ -128,7 +128,7 @@ public final class TileProcessor {
 
   private TileOutput finish(TileInput t, Classified c, RoutingRule rule, long routingNanos) {
     long r0 = System.nanoTime();
-    byte[] flags = rule.apply(c.pLight(), c.pHeavy());
+    byte[] flags = rule.apply(c.pLight(), c.pHeavy(), engine.hostLoopsParallel());
     routingNanos += System.nanoTime() - r0;
     Upsampled up = engine.upsample(c, flags, refine);
     int s = engine.scale();

@@ -51,7 +51,7 @@ public final class Upscaler {
     long t0 = System.nanoTime();
     try (Classified c = engine.classify(lr, LrRegion.whole(lr.height(), lr.width()))) {
       long r0 = System.nanoTime();
-      byte[] flags = router.route(policy, c.pLight(), c.pHeavy());
+      byte[] flags = router.route(policy, c.pLight(), c.pHeavy(), engine.hostLoopsParallel());
       long routing = System.nanoTime() - r0;
       Upsampled up = engine.upsample(c, flags, refine);
       float[] share = new float[flags.length];

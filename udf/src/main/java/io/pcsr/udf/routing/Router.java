@@ -18,7 +18,13 @@ public final class Router {
   }
 
   public byte[] route(RoutingPolicy policy, float[] pLight, float[] pHeavy) {
-    return decide(policy, java.util.List.of(pLight), java.util.List.of(pHeavy)).apply(pLight, pHeavy);
+    return route(policy, pLight, pHeavy, false);
+  }
+
+  /** As {@link #route(RoutingPolicy, float[], float[])}; {@code parallel}: see {@link #decide}. */
+  public byte[] route(RoutingPolicy policy, float[] pLight, float[] pHeavy, boolean parallel) {
+    return decide(policy, java.util.List.of(pLight), java.util.List.of(pHeavy), parallel)
+        .apply(pLight, pHeavy, parallel);
   }
 
   /**
@@ -27,10 +33,20 @@ public final class Router {
    */
   public RoutingRule decide(RoutingPolicy policy, java.util.List<float[]> pLight,
       java.util.List<float[]> pHeavy) {
+    return decide(policy, pLight, pHeavy, false);
+  }
+
+  /**
+   * As {@link #decide(RoutingPolicy, java.util.List, java.util.List)}, fitting ADM's passes over
+   * the pixels in pieces on the common pool when {@code parallel} (on a GPU); the rule is the
+   * same either way.
+   */
+  public RoutingRule decide(RoutingPolicy policy, java.util.List<float[]> pLight,
+      java.util.List<float[]> pHeavy, boolean parallel) {
     if (policy instanceof RoutingPolicy.KRule k) {
       return ratio(k.k());
     } else if (policy instanceof RoutingPolicy.Adaptive) {
-      return TwoMeans.fit(pHeavy);
+      return TwoMeans.fit(pHeavy, parallel);
     } else if (policy instanceof RoutingPolicy.HeavyShare h) {
       return topShare(pHeavy, h.share());
     } else if (policy instanceof RoutingPolicy.FlopBudget f) {

@@ -1,5 +1,6 @@
 package io.pcsr.udf.routing;
 
+import io.pcsr.udf.concurrent.HostLoops;
 import java.io.Serializable;
 
 /**
@@ -8,28 +9,48 @@ import java.io.Serializable;
  * applied to each tile alone, so the result does not depend on how tiles are partitioned.
  */
 public sealed interface RoutingRule extends Serializable {
+  /** Pixels per piece when a rule is applied in parallel. */
+  int PIECE = 1 << 16;
+
   /** Class per pixel, 1 = heavy. */
-  byte[] apply(float[] pLight, float[] pHeavy);
+  default byte[] apply(float[] pLight, float[] pHeavy) {
+    return apply(pLight, pHeavy, false);
+  }
+
+  /**
+   * Class per pixel, 1 = heavy; with {@code parallel}, in pieces on the common pool (on a GPU,
+   * where the host's other cores are idle). Each pixel's class depends on that pixel alone, so
+   * the flags are the same either way.
+   */
+  default byte[] apply(float[] pLight, float[] pHeavy, boolean parallel) {
+    byte[] flags = new byte[pHeavy.length];
+    int pieces = parallel ? (flags.length + PIECE - 1) / PIECE : 1;
+    int size = parallel ? PIECE : flags.length;
+    HostLoops.forEach(pieces, parallel,
+        i -> classify(pLight, pHeavy, flags, i * size, Math.min(flags.length, (i + 1) * size)));
+    return flags;
+  }
+
+  /** Sets flags[from, to) from the probabilities of those pixels. */
+  void classify(float[] pLight, float[] pHeavy, byte[] flags, int from, int to);
 
   /** Official k rule: heavy iff p_heavy / divHeavy > p_light / divLight (float32), ties light. */
   record Ratio(float divLight, float divHeavy) implements RoutingRule {
-    @Override public byte[] apply(float[] pLight, float[] pHeavy) {
-      byte[] flags = new byte[pHeavy.length];
-      for (int i = 0; i < flags.length; i++) {
+    @Override public void classify(float[] pLight, float[] pHeavy, byte[] flags, int from,
+        int to) {
+      for (int i = from; i < to; i++) {
         flags[i] = pHeavy[i] / divHeavy > pLight[i] / divLight ? (byte) 1 : 0;
       }
-      return flags;
     }
   }
 
   /** Heavy iff p_heavy >= cut (ties at the cut all go heavy, whatever the tiling). */
   record Threshold(float cut) implements RoutingRule {
-    @Override public byte[] apply(float[] pLight, float[] pHeavy) {
-      byte[] flags = new byte[pHeavy.length];
-      for (int i = 0; i < flags.length; i++) {
+    @Override public void classify(float[] pLight, float[] pHeavy, byte[] flags, int from,
+        int to) {
+      for (int i = from; i < to; i++) {
         flags[i] = pHeavy[i] >= cut ? (byte) 1 : 0;
       }
-      return flags;
     }
   }
 
@@ -40,17 +61,16 @@ public sealed interface RoutingRule extends Serializable {
    */
   record TwoMeansAssignment(float min, float range, float c0, float c1, boolean swap)
       implements RoutingRule {
-    @Override public byte[] apply(float[] pLight, float[] pHeavy) {
-      byte[] flags = new byte[pHeavy.length];
+    @Override public void classify(float[] pLight, float[] pHeavy, byte[] flags, int from,
+        int to) {
       if (!(range > 0)) {
-        return flags;
+        return; // all light
       }
       byte one = swap ? (byte) 0 : 1;
       byte zero = swap ? (byte) 1 : 0;
-      for (int i = 0; i < flags.length; i++) {
+      for (int i = from; i < to; i++) {
         flags[i] = TwoMeans.inCluster1((pHeavy[i] - min) / range, c0, c1) ? one : zero;
       }
-      return flags;
     }
   }
 }

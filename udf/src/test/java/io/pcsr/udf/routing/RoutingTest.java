@@ -3,6 +3,7 @@ package io.pcsr.udf.routing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,34 @@ class RoutingTest {
       RoutingRule.TwoMeansAssignment sorted = TwoMeans.fit(parts, Long.MAX_VALUE);
       assertEquals(passes, sorted, "trial " + trial + ", " + n + " values");
       assertArrayEquals(passes.apply(null, a), sorted.apply(null, a));
+      // the passes in parallel pieces (as on a GPU): the same rule, the same flags
+      RoutingRule.TwoMeansAssignment pieces = TwoMeans.fit(parts, Long.MAX_VALUE, true);
+      assertEquals(sorted, pieces, "parallel, trial " + trial + ", " + n + " values");
+      assertArrayEquals(sorted.apply(null, b), pieces.apply(null, b, true));
+    }
+  }
+
+  @Test
+  void rulesAppliedInParallelPiecesGiveTheSameFlags() {
+    java.util.Random r = new java.util.Random(9);
+    int n = 3 * RoutingRule.PIECE + 123;
+    float[] pLight = new float[n];
+    float[] pHeavy = new float[n];
+    for (int i = 0; i < n; i++) {
+      pHeavy[i] = r.nextFloat();
+      pLight[i] = 1 - pHeavy[i];
+    }
+    Router router = new Router(new double[] {0.2, 1.0}, null);
+    for (RoutingRule rule : new RoutingRule[] {router.ratio(0), new RoutingRule.Threshold(0.7f),
+        TwoMeans.fit(java.util.List.of(pHeavy))}) {
+      byte[] one = rule.apply(pLight, pHeavy);
+      byte[] pieces = rule.apply(pLight, pHeavy, true);
+      assertArrayEquals(one, pieces, rule.toString());
+      int heavy = 0;
+      for (byte f : one) {
+        heavy += f;
+      }
+      assertTrue(heavy > 0 && heavy < n, rule + ": both classes");
     }
   }
 
