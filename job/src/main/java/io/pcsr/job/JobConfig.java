@@ -89,28 +89,24 @@ public record JobConfig(String input, String output, String model, int scale,
   }
 
   private static long positiveLong(Function<String, String> get, String key) {
-    String v = get.apply(key);
-    try {
-      long l = Long.parseLong(v.trim());
-      if (l <= 0) {
-        throw new NumberFormatException();
-      }
-      return l;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
-    }
+    return longAtLeast(get, key, 1, "a positive integer");
   }
 
   private static long nonNegativeLong(Function<String, String> get, String key) {
+    return longAtLeast(get, key, 0, "0 or a positive integer");
+  }
+
+  private static long longAtLeast(Function<String, String> get, String key, long min,
+      String expected) {
     String v = get.apply(key);
     try {
       long l = Long.parseLong(v.trim());
-      if (l < 0) {
+      if (l < min) {
         throw new NumberFormatException();
       }
       return l;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be 0 or a positive integer, got '" + v + "'");
+      throw new IllegalArgumentException(key + " must be " + expected + ", got '" + v + "'");
     }
   }
 
