@@ -386,10 +386,8 @@ public final class PcsrEngine implements AutoCloseable {
         if (routes.allHeavy()) {
           // no index and no gather: every row of the chunk goes through the heavy MLP
           if (heavyOnHost != null) {
-            FeatureMajor f = FeatureMajor.of(chunk, rows, model.heavy(), heavyOnHost.span());
-            heavyOnHost.addTo(f.data(), f.stride(), p1 - p0, scale,
-                hrCorners(p0, p1, region.width(), hrW), hrW, null, out, out.length / 3,
-                hostThreads());
+            addDenseOnHost(heavyOnHost, model.heavy(), chunk, rows, p0, p1, region.width(), null,
+                out, hrW);
           } else {
             runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
                 region.width(), null, out, hrH, hrW);
@@ -398,7 +396,8 @@ public final class PcsrEngine implements AutoCloseable {
           if (routes.heavyCount() < routes.size()) {
             lightRows += routes.size();
             if (lightOnHost != null) {
-              addLightOnHost(chunk, rows, p0, p1, region.width(), heavyFlags, out, hrW);
+              addDenseOnHost(lightOnHost, model.light(), chunk, rows, p0, p1, region.width(),
+                  heavyFlags, out, hrW);
             } else {
               runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
                   region.width(), heavyFlags, out, hrH, hrW);
@@ -522,16 +521,15 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * The light upsampler over every sub-pixel of LR pixels [p0, p1), added to {@code out} where
-   * the pixel is light: libtorch projects the features (a 52-deep product, which it does well),
-   * {@link VectorMlp} does the rest on the host.
+   * An upsampler over every sub-pixel of LR pixels [p0, p1), added to {@code out} where
+   * {@code skip} (when given) is 0: libtorch projects the features (a 52-deep product, which it
+   * does well), {@link VectorMlp} does the rest on the host.
    */
-  private void addLightOnHost(NDManager chunk, NDArray rows, int p0, int p1, int regionWidth,
-      byte[] heavyFlags, float[] out, int hrW) {
-    FeatureMajor f = FeatureMajor.of(chunk, rows, model.light(), lightOnHost.span());
-    lightOnHost.addTo(f.data(), f.stride(), p1 - p0, scale,
-        hrCorners(p0, p1, regionWidth, hrW), hrW, heavyFlags, out, out.length / 3,
-        hostThreads());
+  private void addDenseOnHost(VectorMlp kernel, PixelMlp mlp, NDManager chunk, NDArray rows,
+      int p0, int p1, int regionWidth, byte[] skip, float[] out, int hrW) {
+    FeatureMajor f = FeatureMajor.of(chunk, rows, mlp, kernel.span());
+    kernel.addTo(f.data(), f.stride(), p1 - p0, scale, hrCorners(p0, p1, regionWidth, hrW), hrW,
+        skip, out, out.length / 3, hostThreads());
   }
 
   /**
