@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = {"--compare-libtorch", "--compare-mlps"},
       description = "Also time all-heavy, k=0 and ADM with everything in libtorch (no host "
-          + "SIMD kernels: light upsampler, classifier, backbone 1x1 convolutions), in the same "
+          + "SIMD kernels: light upsampler, classifier, backbone convolutions), in the same "
           + "rounds (when the host kernels run here).")
   boolean compareLibtorch;
 

@@ -199,7 +199,7 @@ public final class PcsrEngine implements AutoCloseable {
             + ": JVM SIMD (" + VectorMlp.describeLanes() + ")"
         : "upsamplers and classifier: libtorch (" + manager.getDevice() + ", "
             + model.precision().label() + ")";
-    return mlps + "; backbone 1x1 convolutions: "
+    return mlps + "; backbone: "
         + (backboneOnHost ? "JVM SIMD" : "libtorch");
   }
 

@@ -27,7 +27,7 @@ public final class VectorMlpSupport {
 
   /** Why the host kernels' work runs in libtorch, where {@link #usable()} is false: for logs. */
   public static String describe() {
-    String what = "light upsampler, classifier and backbone 1x1 convolutions: libtorch (";
+    String what = "light upsampler, classifier and backbone: libtorch (";
     return MODULE_PRESENT
         ? what + ENABLED_PROPERTY + "=false)"
         : what + "start the JVM with --add-modules=" + MODULE + " for the faster SIMD path)";

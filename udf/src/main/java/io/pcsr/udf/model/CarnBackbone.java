@@ -1,6 +1,7 @@
 package io.pcsr.udf.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,10 +15,8 @@ import java.util.List;
  * convs over a, b and c with the matching column blocks of the weight, which saves copying
  * the growing stack at every step.
  *
- * <p>On a CPU with the vector module, each cascade step (the column-block sum, its bias and
- * ReLU) and each residual block's tail (ReLU, 1x1, bias, + input, ReLU) is one
- * {@link VectorPointwise} pass instead of up to nine libtorch ops; the grouped 3x3 convolutions
- * stay in oneDNN.
+ * <p>On a CPU with the vector module the whole backbone runs on the JVM's SIMD units instead
+ * ({@link CarnOnHost}), built from these weights on first use.
  */
 public final class CarnBackbone implements Backbone {
   private final int nf;
@@ -25,6 +24,8 @@ public final class CarnBackbone implements Backbone {
   private final NDArray entryW, entryB;
   private final Cascade outer;
   private final List<Block> blocks = new ArrayList<>();
+  /** The backbone on the host, built on first use (it needs the vector module). */
+  private CarnOnHost onHost;
 
   public CarnBackbone(Weights w, int nf, int groups) {
     this.nf = nf;
@@ -49,15 +50,34 @@ public final class CarnBackbone implements Backbone {
   }
 
   @Override public NDArray features(NDArray x, HostSimd host) {
-    HostSimd use = host.enabled() && VectorPointwise.readable(x) && hasHostKernels()
-        ? host : HostSimd.OFF;
+    if (host.enabled() && hasHostKernels() && readable(x)) {
+      return onHost().features(x, host.parallel());
+    }
     try (NDArray c0 = Nhwc.conv(x, entryW, entryB, 1)) {
-      return outer.run(c0, blocks, use);
+      return outer.run(c0, blocks);
     }
   }
 
+  /** Whether the host path reads {@code x}: float32 on the CPU, NHWC. */
+  private static boolean readable(NDArray x) {
+    return !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32
+        && x.getShape().dimension() == 4;
+  }
+
   @Override public boolean hasHostKernels() {
-    return VectorPointwise.supports(nf);
+    return CarnOnHost.supports(nf, groups);
+  }
+
+  private synchronized CarnOnHost onHost() {
+    if (onHost == null) {
+      CarnOnHost.Builder b = new CarnOnHost.Builder(nf, groups).entry(entryW, entryB);
+      for (Block block : blocks) {
+        b.block(block.w0, block.b0, block.w2, block.b2, block.w4, block.b4,
+            block.cascade.weights, block.cascade.biases);
+      }
+      onHost = b.build(outer.weights, outer.biases);
+    }
+    return onHost;
   }
 
   @Override public LayerCost costPerLrPixel() {
@@ -78,7 +98,7 @@ public final class CarnBackbone implements Backbone {
 
   /** A unit applied inside a cascade: a CARN block at the top level, an ERB inside a block. */
   interface Unit {
-    NDArray apply(NDArray x, HostSimd host);
+    NDArray apply(NDArray x);
   }
 
   /**
@@ -90,8 +110,6 @@ public final class CarnBackbone implements Backbone {
     /** weights[i][j]: column block j of the folded 1x1 conv c_{i+1}. */
     private final NDArray[][] weights = new NDArray[3][];
     private final NDArray[] biases = new NDArray[3];
-    /** Step i on the host, built on first use (it needs the vector module). */
-    private VectorPointwise[] onHost;
 
     Cascade(Weights w, int nf) {
       this.nf = nf;
@@ -107,15 +125,13 @@ public final class CarnBackbone implements Backbone {
       }
     }
 
-    NDArray run(NDArray c0, List<? extends Unit> units, HostSimd host) {
+    NDArray run(NDArray c0, List<? extends Unit> units) {
       List<NDArray> stack = new ArrayList<>();
       stack.add(c0);
       NDArray o = c0;
       for (int i = 0; i < 3; i++) {
-        stack.add(units.get(i).apply(o, host));
-        NDArray next = host.enabled()
-            ? onHost()[i].apply(stack.toArray(NDArray[]::new), false, null, host.parallel())
-            : step(i, stack);
+        stack.add(units.get(i).apply(o));
+        NDArray next = step(i, stack);
         if (o != c0) {
           o.close();
         }
@@ -135,21 +151,6 @@ public final class CarnBackbone implements Backbone {
         }
         return Nhwc.relu(sum);
       }
-    }
-
-    private synchronized VectorPointwise[] onHost() {
-      if (onHost == null) {
-        VectorPointwise[] steps = new VectorPointwise[3];
-        for (int i = 0; i < 3; i++) {
-          float[][] blocks = new float[weights[i].length][];
-          for (int j = 0; j < blocks.length; j++) {
-            blocks[j] = weights[i][j].toFloatArray();
-          }
-          steps[i] = new VectorPointwise(blocks, biases[i].toFloatArray(), nf);
-        }
-        onHost = steps;
-      }
-      return onHost;
     }
 
     static LayerCost cost(int nf) {
@@ -178,8 +179,6 @@ public final class CarnBackbone implements Backbone {
     private final int groups;
     private final Cascade cascade;
     private final List<Unit> units;
-    /** The residual tail on the host, built on first use (it needs the vector module). */
-    private VectorPointwise tailOnHost;
 
     Block(Weights w, int nf, int groups) {
       this.groups = groups;
@@ -195,32 +194,19 @@ public final class CarnBackbone implements Backbone {
       units = List.of(erbUnit, erbUnit, erbUnit);
     }
 
-    @Override public NDArray apply(NDArray x, HostSimd host) {
-      return cascade.run(x, units, host);
+    @Override public NDArray apply(NDArray x) {
+      return cascade.run(x, units);
     }
 
     /** relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). */
-    private NDArray residual(NDArray x, HostSimd host) {
+    private NDArray residual(NDArray x) {
       NDArray h = Nhwc.conv(x, w0, b0, groups);
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));
       h = FsrcnnBackbone.swap(h, Nhwc.conv(h, w2, b2, groups));
-      if (host.enabled()) {
-        try (NDArray g = h) {
-          return tailOnHost().apply(new NDArray[] {g}, true, x, host.parallel());
-        }
-      }
       h = FsrcnnBackbone.swap(h, Nhwc.relu(h));
       h = FsrcnnBackbone.swap(h, Nhwc.pointwise(h, w4, b4));
       h.addi(x);
       return FsrcnnBackbone.swap(h, Nhwc.relu(h));
-    }
-
-    private synchronized VectorPointwise tailOnHost() {
-      if (tailOnHost == null) {
-        int nf = (int) b4.getShape().get(0);
-        tailOnHost = new VectorPointwise(new float[][] {w4.toFloatArray()}, b4.toFloatArray(), nf);
-      }
-      return tailOnHost;
     }
 
     static LayerCost cost(int nf, int groups) {

@@ -1,0 +1,160 @@
+package io.pcsr.udf.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * CARN-M's whole backbone on the JVM's SIMD units: every convolution a {@link PlanarConv} over
+ * {@link ChannelRows}, with the biases, residuals and ReLUs in the same passes. The input
+ * image and the output features cross into and out of libtorch's channels-last tensors once
+ * each.
+ *
+ * <p>Same network and order as {@link CarnBackbone}'s libtorch path: the entry 3x3
+ * convolution, three blocks and the outer cascade, where step i is one convolution over the
+ * whole stack cat(c0, u_1, ..., u_i) (its inputs are the stack's tensors, never copied into
+ * one).
+ */
+final class CarnOnHost {
+  private final PlanarConv entry;
+  private final Cascade outer;
+  private final List<Block> blocks;
+
+  private CarnOnHost(PlanarConv entry, Cascade outer, List<Block> blocks) {
+    this.entry = entry;
+    this.outer = outer;
+    this.blocks = blocks;
+  }
+
+  /** Whether the kernels run this shape here: channels and groups in blocks of 13, AVX-512. */
+  static boolean supports(int nf, int groups) {
+    return nf % PlanarConv.BLOCK == 0 && nf % groups == 0
+        && (nf / groups) % PlanarConv.BLOCK == 0 && PlanarConv.supported();
+  }
+
+  /** (N, h, w, 3) float32 CPU tensor -> (N, h, w, nf) features, a new tensor of its manager. */
+  NDArray features(NDArray lrNhwc, boolean parallel) {
+    RowsPool pool = new RowsPool();
+    ChannelRows image = ChannelRows.fromNhwc(lrNhwc, pool);
+    ChannelRows c0 = entry.apply(new ChannelRows[] {image}, null, pool, parallel);
+    return outer.run(c0, blocks, pool, parallel).toNhwc(lrNhwc.getManager());
+  }
+
+  /** A unit applied inside a cascade: a block at the top level, a residual block inside one. */
+  interface Unit {
+    /** A new tensor from {@code pool}; x stays the caller's. */
+    ChannelRows apply(ChannelRows x, RowsPool pool, boolean parallel);
+  }
+
+  /**
+   * o_i = step_i(cat(c0, u_1, ..., u_i)) with u_{i+1} = unit_{i+1}(o_i); returns o_3. Gives back
+   * to the pool every tensor it made but o_3; c0 stays the caller's.
+   */
+  static final class Cascade {
+    private final PlanarConv[] steps;
+
+    Cascade(PlanarConv[] steps) {
+      this.steps = steps;
+    }
+
+    ChannelRows run(ChannelRows c0, List<? extends Unit> units, RowsPool pool,
+        boolean parallel) {
+      List<ChannelRows> stack = new ArrayList<>();
+      stack.add(c0);
+      ChannelRows o = c0;
+      for (int i = 0; i < steps.length; i++) {
+        stack.add(units.get(i).apply(o, pool, parallel));
+        if (o != c0) {
+          pool.give(o);
+        }
+        o = steps[i].apply(stack.toArray(ChannelRows[]::new), null, pool, parallel);
+      }
+      stack.subList(1, stack.size()).forEach(pool::give);
+      return o;
+    }
+  }
+
+  /** A CARN-M block: its residual block used three times in a cascade. */
+  static final class Block implements Unit {
+    private final PlanarConv first;
+    private final PlanarConv second;
+    private final PlanarConv tail;
+    private final Cascade cascade;
+
+    Block(PlanarConv first, PlanarConv second, PlanarConv tail, Cascade cascade) {
+      this.first = first;
+      this.second = second;
+      this.tail = tail;
+      this.cascade = cascade;
+    }
+
+    @Override public ChannelRows apply(ChannelRows x, RowsPool pool, boolean parallel) {
+      Unit residual = this::residual;
+      return cascade.run(x, List.of(residual, residual, residual), pool, parallel);
+    }
+
+    /** relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). */
+    private ChannelRows residual(ChannelRows x, RowsPool pool, boolean parallel) {
+      ChannelRows h1 = first.apply(new ChannelRows[] {x}, null, pool, parallel);
+      ChannelRows h2 = second.apply(new ChannelRows[] {h1}, null, pool, parallel);
+      pool.give(h1);
+      ChannelRows out = tail.apply(new ChannelRows[] {h2}, x, pool, parallel);
+      pool.give(h2);
+      return out;
+    }
+  }
+
+  /** Builds the host path from the libtorch path's weights (copied once, per model). */
+  static final class Builder {
+    private final int nf;
+    private final int groups;
+    private PlanarConv entry;
+    private final List<Block> blocks = new ArrayList<>();
+
+    Builder(int nf, int groups) {
+      this.nf = nf;
+      this.groups = groups;
+    }
+
+    Builder entry(NDArray weight, NDArray bias) {
+      entry = new PlanarConv(weight.toFloatArray(), bias.toFloatArray(), nf, new int[] {3}, 1,
+          3, false);
+      return this;
+    }
+
+    /** A residual block's convolutions and its cascade's steps. */
+    Builder block(NDArray w0, NDArray b0, NDArray w2, NDArray b2, NDArray w4, NDArray b4,
+        NDArray[][] stepWeights, NDArray[] stepBiases) {
+      int[] one = {nf};
+      blocks.add(new Block(
+          new PlanarConv(w0.toFloatArray(), b0.toFloatArray(), nf, one, groups, 3, true),
+          new PlanarConv(w2.toFloatArray(), b2.toFloatArray(), nf, one, groups, 3, true),
+          new PlanarConv(w4.toFloatArray(), b4.toFloatArray(), nf, one, 1, 1, true),
+          cascade(stepWeights, stepBiases)));
+      return this;
+    }
+
+    CarnOnHost build(NDArray[][] outerWeights, NDArray[] outerBiases) {
+      return new CarnOnHost(entry, cascade(outerWeights, outerBiases), List.copyOf(blocks));
+    }
+
+    /** Step i's column blocks joined into one (nf, parts * nf) weight. */
+    private Cascade cascade(NDArray[][] weights, NDArray[] biases) {
+      PlanarConv[] steps = new PlanarConv[weights.length];
+      for (int i = 0; i < steps.length; i++) {
+        int parts = weights[i].length;
+        float[] joined = new float[nf * parts * nf];
+        int[] inputs = new int[parts];
+        for (int j = 0; j < parts; j++) {
+          float[] block = weights[i][j].toFloatArray();
+          for (int o = 0; o < nf; o++) {
+            System.arraycopy(block, o * nf, joined, (o * parts + j) * nf, nf);
+          }
+          inputs[j] = nf;
+        }
+        steps[i] = new PlanarConv(joined, biases[i].toFloatArray(), nf, inputs, 1, 1, true);
+      }
+      return new Cascade(steps);
+    }
+  }
+}
