@@ -60,7 +60,7 @@ class VectorMlpTest {
     FloatImage lr = Reference.lrCrop();
     RoutingPolicy policy = RoutingPolicy.parse(routing);
     PcsrModel model = model(backbone);
-    // both backbones in libtorch: this compares the MLP kernels alone (VectorPointwiseTest
+    // both backbones in libtorch: this compares the MLP kernels alone (PlanarConvTest
     // compares the backbone's host kernels)
     try (PcsrEngine simd = new PcsrEngine(model, 4, chunk, true, false);
         PcsrEngine torch = new PcsrEngine(model, 4, chunk, false, false)) {
