@@ -12,7 +12,7 @@ import java.nio.FloatBuffer;
  * Feature maps for {@link PlanarConv}: image by image, row by row, and within a row one run of
  * pixels per channel ((N, H, C, W) order). Around the pixels is a border of zeros: a row of
  * zeros above and below each image, and in each run one zero before the first pixel and, after
- * the last, enough to round the run up to whole pairs of 16-float vectors plus one. The border
+ * the last, enough to round the run up to whole 16-float vectors plus one. The border
  * is a 3x3 convolution's zero padding, so the kernel reads neighbours without bounds checks.
  *
  * <p>Why rows of channels rather than whole planes: the next output row of a 3x3 convolution
@@ -23,8 +23,8 @@ import java.nio.FloatBuffer;
  * x + 1}.
  */
 record ChannelRows(float[] data, int images, int channels, int height, int width) {
-  /** Pixels per pair of vectors. */
-  private static final int PAIR = 32;
+  /** Pixels per vector. */
+  private static final int LANES = 16;
   /** Pixels per strip of {@link #fromNhwc} and {@link #toNhwc}. */
   private static final int STRIP = 64;
 
@@ -38,9 +38,9 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
         runLength(width));
   }
 
-  /** Floats per channel run: one leading zero, the pixels rounded up to pairs, one zero. */
+  /** Floats per channel run: one leading zero, the pixels rounded up to vectors, one zero. */
   static int runLength(int width) {
-    return (width + PAIR - 1) / PAIR * PAIR + 2;
+    return (width + LANES - 1) / LANES * LANES + 2;
   }
 
   int runLength() {

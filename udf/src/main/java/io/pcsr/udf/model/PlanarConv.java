@@ -175,16 +175,19 @@ final class PlanarConv {
         for (int x = 0; x < w; x += 2 * LANES) {
           for (int g = 0; g < blocks; g++) {
             int dstAt = rowAt + g * BLOCK * run;
-            if (residual == null) {
-              pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, biasLanes,
-                  g * BLOCK * LANES, LANES, 0);
+            float[] init = residual == null ? biasLanes : residual.data();
+            int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
+            int initStep = residual == null ? LANES : run;
+            if (w - x > LANES) {
+              pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
+                  residual == null ? 0 : LANES);
             } else {
-              pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, residual.data(),
-                  dstAt + x, run, LANES);
+              single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt,
+                  initStep);
             }
           }
         }
-        // the last pair's pixels past the width are the next convolution's zero padding
+        // the last vector's pixels past the width are the next convolution's zero padding
         for (int o = 0; o < outChannels; o++) {
           int from = rowAt + o * run;
           Arrays.fill(dst, from + w, from + run - 1, 0f);
@@ -325,5 +328,70 @@ final class PlanarConv {
     a1_11.max(lo).intoArray(dst, dstAt + 11 * run + LANES);
     a0_12.max(lo).intoArray(dst, dstAt + 12 * run);
     a1_12.max(lo).intoArray(dst, dstAt + 12 * run + LANES);
+  }
+
+  /** As {@link #pair}, over one vector of 16 pixels: the last 16 or fewer of a row. */
+  private void single(float[][] src, int[] offsets, int terms, int g, int at, float[] dst,
+      int dstAt, int run, float[] init, int initAt, int initChannelStep) {
+    final float[] wt = weights;
+    FloatVector a0_0 = FloatVector.fromArray(SPECIES, init, initAt + 0 * initChannelStep);
+    FloatVector a0_1 = FloatVector.fromArray(SPECIES, init, initAt + 1 * initChannelStep);
+    FloatVector a0_2 = FloatVector.fromArray(SPECIES, init, initAt + 2 * initChannelStep);
+    FloatVector a0_3 = FloatVector.fromArray(SPECIES, init, initAt + 3 * initChannelStep);
+    FloatVector a0_4 = FloatVector.fromArray(SPECIES, init, initAt + 4 * initChannelStep);
+    FloatVector a0_5 = FloatVector.fromArray(SPECIES, init, initAt + 5 * initChannelStep);
+    FloatVector a0_6 = FloatVector.fromArray(SPECIES, init, initAt + 6 * initChannelStep);
+    FloatVector a0_7 = FloatVector.fromArray(SPECIES, init, initAt + 7 * initChannelStep);
+    FloatVector a0_8 = FloatVector.fromArray(SPECIES, init, initAt + 8 * initChannelStep);
+    FloatVector a0_9 = FloatVector.fromArray(SPECIES, init, initAt + 9 * initChannelStep);
+    FloatVector a0_10 = FloatVector.fromArray(SPECIES, init, initAt + 10 * initChannelStep);
+    FloatVector a0_11 = FloatVector.fromArray(SPECIES, init, initAt + 11 * initChannelStep);
+    FloatVector a0_12 = FloatVector.fromArray(SPECIES, init, initAt + 12 * initChannelStep);
+    int wi = g * termsPerBlock * BLOCK;
+    for (int f = 0; f < terms; f++, wi += BLOCK) {
+      float[] s = src[f];
+      int i = offsets[f] + at;
+      FloatVector v0 = FloatVector.fromArray(SPECIES, s, i);
+      FloatVector c0 = FloatVector.broadcast(SPECIES, wt[wi + 0]);
+      a0_0 = c0.fma(v0, a0_0);
+      FloatVector c1 = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+      a0_1 = c1.fma(v0, a0_1);
+      FloatVector c2 = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+      a0_2 = c2.fma(v0, a0_2);
+      FloatVector c3 = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+      a0_3 = c3.fma(v0, a0_3);
+      FloatVector c4 = FloatVector.broadcast(SPECIES, wt[wi + 4]);
+      a0_4 = c4.fma(v0, a0_4);
+      FloatVector c5 = FloatVector.broadcast(SPECIES, wt[wi + 5]);
+      a0_5 = c5.fma(v0, a0_5);
+      FloatVector c6 = FloatVector.broadcast(SPECIES, wt[wi + 6]);
+      a0_6 = c6.fma(v0, a0_6);
+      FloatVector c7 = FloatVector.broadcast(SPECIES, wt[wi + 7]);
+      a0_7 = c7.fma(v0, a0_7);
+      FloatVector c8 = FloatVector.broadcast(SPECIES, wt[wi + 8]);
+      a0_8 = c8.fma(v0, a0_8);
+      FloatVector c9 = FloatVector.broadcast(SPECIES, wt[wi + 9]);
+      a0_9 = c9.fma(v0, a0_9);
+      FloatVector c10 = FloatVector.broadcast(SPECIES, wt[wi + 10]);
+      a0_10 = c10.fma(v0, a0_10);
+      FloatVector c11 = FloatVector.broadcast(SPECIES, wt[wi + 11]);
+      a0_11 = c11.fma(v0, a0_11);
+      FloatVector c12 = FloatVector.broadcast(SPECIES, wt[wi + 12]);
+      a0_12 = c12.fma(v0, a0_12);
+    }
+    FloatVector lo = FloatVector.broadcast(SPECIES, floor);
+    a0_0.max(lo).intoArray(dst, dstAt + 0 * run);
+    a0_1.max(lo).intoArray(dst, dstAt + 1 * run);
+    a0_2.max(lo).intoArray(dst, dstAt + 2 * run);
+    a0_3.max(lo).intoArray(dst, dstAt + 3 * run);
+    a0_4.max(lo).intoArray(dst, dstAt + 4 * run);
+    a0_5.max(lo).intoArray(dst, dstAt + 5 * run);
+    a0_6.max(lo).intoArray(dst, dstAt + 6 * run);
+    a0_7.max(lo).intoArray(dst, dstAt + 7 * run);
+    a0_8.max(lo).intoArray(dst, dstAt + 8 * run);
+    a0_9.max(lo).intoArray(dst, dstAt + 9 * run);
+    a0_10.max(lo).intoArray(dst, dstAt + 10 * run);
+    a0_11.max(lo).intoArray(dst, dstAt + 11 * run);
+    a0_12.max(lo).intoArray(dst, dstAt + 12 * run);
   }
 }

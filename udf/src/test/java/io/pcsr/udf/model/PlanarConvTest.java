@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * CARN-M's convolutions on the JVM's SIMD units ({@link PlanarConv} over {@link ChannelRows})
  * against the same ops in libtorch, and CARN-PCSR's backbone on the host against its libtorch
- * path. Widths below, at and above one and two 16-pixel vectors put the last pair's padding
+ * path. Widths below, at and above one and two 16-pixel vectors put the last vector's padding
  * at every boundary; two images in one batch check that no image reads another's rows.
  */
 class PlanarConvTest {
