@@ -134,67 +134,92 @@ final class PlanarConv {
   ChannelRows apply(ChannelRows[] inputs, ChannelRows residual, RowsPool pool,
       boolean parallel) {
     ChannelRows first = inputs[0];
-    int n = first.images();
     int h = first.height();
-    int w = first.width();
-    int run = first.runLength();
-    ChannelRows out = pool.take(n, outChannels, h, w);
-    float[] dst = out.data();
-    // a residual start takes the bias as one more term, a product with ones
-    float[] ones = new float[residual == null ? 0 : run + 2 * LANES];
-    Arrays.fill(ones, 1f);
-    int terms = termsPerBlock - (residual == null ? 1 : 0);
-    int rows = n * h;
+    ChannelRows out = pool.take(first.images(), outChannels, h, first.width());
+    int rows = first.images() * h;
     int pieces = parallel ? (rows + PIECE_ROWS - 1) / PIECE_ROWS : 1;
     int size = parallel ? PIECE_ROWS : rows;
     HostLoops.forEach(pieces, parallel, p -> {
-      float[][][] src = new float[blocks][termsPerBlock][];
-      int[][] offsets = new int[blocks][termsPerBlock];
-      for (int g = 0; g < blocks; g++) {
-        src[g][termsPerBlock - 1] = ones;
-      }
+      Scratch scratch = scratch(first.width());
       for (int r = p * size; r < Math.min(rows, (p + 1) * size); r++) {
-        int image = r / h;
-        int y = r % h;
-        for (int g = 0; g < blocks; g++) {
-          termsOf(inputs, g, image, y, src[g], offsets[g]);
-        }
-        int rowAt = out.at(image, 0, y);
-        float touched = 0;
-        int last = Math.min(y + kernel / 2, h - 1);
-        for (ChannelRows in : inputs) {
-          touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
-        }
-        if (residual != null) {
-          touched += touch(residual.data(), rowAt - 1, out.rowLength());
-        }
-        touched += touch(dst, rowAt - 1, out.rowLength());
-        sink = touched;
-        // all blocks at one stretch of the row before the next: a dense convolution's blocks
-        // read the same inputs there, from L1
-        for (int x = 0; x < w; x += 2 * LANES) {
-          for (int g = 0; g < blocks; g++) {
-            int dstAt = rowAt + g * BLOCK * run;
-            float[] init = residual == null ? biasLanes : residual.data();
-            int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
-            int initStep = residual == null ? LANES : run;
-            if (w - x > LANES) {
-              pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
-                  residual == null ? 0 : LANES);
-            } else {
-              single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt,
-                  initStep);
-            }
-          }
-        }
-        // the last vector's pixels past the width are the next convolution's zero padding
-        for (int o = 0; o < outChannels; o++) {
-          int from = rowAt + o * run;
-          Arrays.fill(dst, from + w, from + run - 1, 0f);
-        }
+        row(inputs, residual, out, r / h, r % h, scratch);
       }
     });
     return out;
+  }
+
+  /** Per-thread arrays for {@link #row}, for rows of this width. */
+  Scratch scratch(int width) {
+    return new Scratch(blocks, termsPerBlock, ChannelRows.runLength(width));
+  }
+
+  /** The terms' arrays and offsets of each block, and the ones that multiply the bias. */
+  static final class Scratch {
+    final float[][][] src;
+    final int[][] offsets;
+
+    Scratch(int blocks, int termsPerBlock, int run) {
+      src = new float[blocks][termsPerBlock][];
+      offsets = new int[blocks][termsPerBlock];
+      float[] ones = new float[run + 2 * LANES];
+      Arrays.fill(ones, 1f);
+      for (int g = 0; g < blocks; g++) {
+        src[g][termsPerBlock - 1] = ones;
+      }
+    }
+  }
+
+  /**
+   * Output row y of image {@code image} into {@code out}: what {@link #apply} computes for that
+   * row. The rows it reads (y - k / 2 to y + k / 2 of the inputs, y of the residual) must be
+   * complete, so a caller can interleave the rows of several convolutions and read each input
+   * row while it is still in the cache.
+   */
+  void row(ChannelRows[] inputs, ChannelRows residual, ChannelRows out, int image, int y,
+      Scratch scratch) {
+    int h = out.height();
+    int w = out.width();
+    int run = out.runLength();
+    float[] dst = out.data();
+    float[][][] src = scratch.src;
+    int[][] offsets = scratch.offsets;
+    // a residual start takes the bias as one more term, a product with ones
+    int terms = termsPerBlock - (residual == null ? 1 : 0);
+    for (int g = 0; g < blocks; g++) {
+      termsOf(inputs, g, image, y, src[g], offsets[g]);
+    }
+    int rowAt = out.at(image, 0, y);
+    float touched = 0;
+    int last = Math.min(y + kernel / 2, h - 1);
+    for (ChannelRows in : inputs) {
+      touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
+    }
+    if (residual != null) {
+      touched += touch(residual.data(), rowAt - 1, out.rowLength());
+    }
+    touched += touch(dst, rowAt - 1, out.rowLength());
+    sink = touched;
+    // all blocks at one stretch of the row before the next: a dense convolution's blocks
+    // read the same inputs there, from L1
+    for (int x = 0; x < w; x += 2 * LANES) {
+      for (int g = 0; g < blocks; g++) {
+        int dstAt = rowAt + g * BLOCK * run;
+        float[] init = residual == null ? biasLanes : residual.data();
+        int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
+        int initStep = residual == null ? LANES : run;
+        if (w - x > LANES) {
+          pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
+              residual == null ? 0 : LANES);
+        } else {
+          single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep);
+        }
+      }
+    }
+    // the last vector's pixels past the width are the next convolution's zero padding
+    for (int o = 0; o < outChannels; o++) {
+      int from = rowAt + o * run;
+      Arrays.fill(dst, from + w, from + run - 1, 0f);
+    }
   }
 
   /**
