@@ -96,10 +96,12 @@ final class CarnOnHost {
     /**
      * relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). On one thread the three convolutions
      * take turns row by row: row r of the first, row r - 1 of the second and of the 1x1, so
-     * that each reads rows the previous one wrote moments before, from the cache. One after
-     * the other, each read its whole input back from memory: a 2K backbone took 778-858 ms
-     * that way against 762-807 ms in turns (alternating, one process). Split over threads,
-     * each runs whole; every output row is the same sum either way.
+     * that each reads rows the previous one wrote moments before, from the cache, and the two
+     * intermediate results need only rings of a few rows. One after the other, each read its
+     * whole input back from memory: a 2K backbone took 778-858 ms that way against 762-807 ms
+     * in turns with whole intermediate tensors (alternating, one process), and 770-782 ms
+     * against 735 ms with whole tensors against rings (two more such processes). Split over
+     * threads, each runs whole; every output row is the same sum either way.
      */
     private ChannelRows residual(ChannelRows x, RowsPool pool, boolean parallel) {
       if (parallel) {
@@ -113,8 +115,9 @@ final class CarnOnHost {
       int n = x.images();
       int h = x.height();
       int w = x.width();
-      ChannelRows h1 = pool.take(n, x.channels(), h, w);
-      ChannelRows h2 = pool.take(n, x.channels(), h, w);
+      // the second convolution reads three rows of the first's; the 1x1 the row just written
+      ChannelRows h1 = ChannelRows.ring(3, n, x.channels(), h, w);
+      ChannelRows h2 = ChannelRows.ring(1, n, x.channels(), h, w);
       ChannelRows out = pool.take(n, x.channels(), h, w);
       ChannelRows[] fromX = {x};
       ChannelRows[] fromH1 = {h1};
@@ -133,8 +136,6 @@ final class CarnOnHost {
           }
         }
       }
-      pool.give(h1);
-      pool.give(h2);
       return out;
     }
   }

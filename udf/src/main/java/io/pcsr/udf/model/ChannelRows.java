@@ -21,15 +21,26 @@ import java.nio.FloatBuffer;
  *
  * <p>Pixel (n, c, y, x) is at {@code ((n * (height + 2) + y + 1) * channels + c) * runLength +
  * x + 1}.
+ *
+ * <p>A ring ({@code slots} > 0) holds only the last {@code slots} rows written, row y in slot
+ * y mod slots, for all images in turn, and one row of zeros that stands for every row outside
+ * the image: for intermediate results read a few rows after they are written, which then stay
+ * in the cache.
  */
-record ChannelRows(float[] data, int images, int channels, int height, int width) {
+record ChannelRows(float[] data, int images, int channels, int height, int width, int slots) {
   /** Pixels per vector. */
   private static final int LANES = 16;
   /** Pixels per strip of {@link #fromNhwc} and {@link #toNhwc}. */
   private static final int STRIP = 64;
 
   ChannelRows(int images, int channels, int height, int width) {
-    this(new float[length(images, channels, height, width)], images, channels, height, width);
+    this(new float[length(images, channels, height, width)], images, channels, height, width, 0);
+  }
+
+  /** A ring of {@code slots} rows (and the zero row) for images of this shape. */
+  static ChannelRows ring(int slots, int images, int channels, int height, int width) {
+    float[] data = new float[Math.multiplyExact((slots + 1) * channels, runLength(width))];
+    return new ChannelRows(data, images, channels, height, width, slots);
   }
 
   /** Floats in rows of this shape, border included. */
@@ -54,6 +65,10 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
 
   /** Index of pixel (n, c, y, 0), y from -1 (the zero row above) to height. */
   int at(int n, int c, int y) {
+    if (slots > 0) {
+      int slot = y < 0 || y >= height ? slots : y % slots;
+      return (slot * channels + c) * runLength() + 1;
+    }
     return ((n * (height + 2) + y + 1) * channels + c) * runLength() + 1;
   }
 

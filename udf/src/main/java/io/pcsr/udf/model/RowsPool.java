@@ -25,7 +25,7 @@ final class RowsPool {
     ArrayDeque<float[]> same = free.get(length);
     float[] data = same == null ? null : same.poll();
     return data == null ? new ChannelRows(images, channels, height, width)
-        : new ChannelRows(data, images, channels, height, width);
+        : new ChannelRows(data, images, channels, height, width, 0);
   }
 
   /** Hands back rows nobody reads any more. */
