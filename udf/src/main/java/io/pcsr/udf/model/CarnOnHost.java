@@ -34,15 +34,10 @@ final class CarnOnHost {
 
   /** (N, h, w, 3) float32 CPU tensor -> (N, h, w, nf) features, a new tensor of its manager. */
   NDArray features(NDArray lrNhwc, boolean parallel) {
-    RowsPool pool = RowsPool.forThisThread();
+    RowsPool pool = new RowsPool();
     ChannelRows image = ChannelRows.fromNhwc(lrNhwc, pool);
     ChannelRows c0 = entry.apply(new ChannelRows[] {image}, null, pool, parallel);
-    pool.give(image);
-    ChannelRows last = outer.run(c0, blocks, pool, parallel);
-    pool.give(c0);
-    NDArray features = last.toNhwc(lrNhwc.getManager());
-    pool.give(last);
-    return features;
+    return outer.run(c0, blocks, pool, parallel).toNhwc(lrNhwc.getManager());
   }
 
   /** A unit applied inside a cascade: a block at the top level, a residual block inside one. */
