@@ -189,6 +189,38 @@ class PlanarConvTest {
   }
 
   @Test
+  void batchOfTwoImagesGivesEachImagesOwnFeatures() throws IOException {
+    FloatImage lr = Reference.lrCrop();
+    Backbone carn = ModelCache.engine(Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"), 4)
+        .model().backbone();
+    try (NDManager m = NDManager.newBaseManager()) {
+      int h = lr.height();
+      int w = lr.width();
+      float[] hwc = new float[h * w * 3];
+      int plane = h * w;
+      for (int i = 0; i < plane; i++) {
+        for (int c = 0; c < 3; c++) {
+          hwc[i * 3 + c] = lr.data()[c * plane + i] - 0.45f;
+        }
+      }
+      NDArray a = m.create(hwc, new Shape(1, h, w, 3));
+      NDArray b = a.flip(1); // another image of the same size: upside down
+      NDArray both = NDArrays.concat(new NDList(a, b), 0);
+      for (boolean parallel : new boolean[] {false, true}) {
+        HostSimd host = new HostSimd(true, parallel);
+        float[] batch = carn.features(both, host).toFloatArray();
+        float[] first = carn.features(a, host).toFloatArray();
+        float[] second = carn.features(b, host).toFloatArray();
+        float[] joined = new float[first.length + second.length];
+        System.arraycopy(first, 0, joined, 0, first.length);
+        System.arraycopy(second, 0, joined, first.length, second.length);
+        assertEquals(0.0, Floats.maxAbsDiff(joined, batch),
+            "no image of a batch reads another's rows (parallel " + parallel + ")");
+      }
+    }
+  }
+
+  @Test
   void engineGivesTheSameImageWhateverTheTorchThreadCount() throws IOException {
     FloatImage lr = Reference.lrCrop();
     PcsrModel model = ModelCache.engine(
