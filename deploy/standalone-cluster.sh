@@ -52,7 +52,7 @@ opens=(-XX:+IgnoreUnrecognizedVMOptions
   -Dio.netty.tryReflectionSetAccessible=true --enable-native-access=ALL-UNNAMED)
 
 # DJL: never download, never call home; AWS SDK: never ask EC2 instance metadata
-djl_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Daws.disableEc2Metadata=true -DDJL_CACHE_DIR=$djl_cache --add-modules=jdk.incubator.vector"
+djl_opts="-Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Daws.disableEc2Metadata=true -DDJL_CACHE_DIR=$djl_cache --add-modules=jdk.incubator.vector -XX:+UseParallelGC"
 
 export SPARK_HOME="$spark_home"
 export SPARK_LOCAL_IP=127.0.0.1
