@@ -4,8 +4,8 @@ import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
 /**
- * The engine's own array loops (bilinear residual, adding upsampler output, the narrow MLPs and
- * the backbone's 1x1 convolutions on the host), optionally spread over the JVM's common pool.
+ * The engine's own array loops (bilinear residual, adding upsampler output, the MLPs and the
+ * backbone's convolutions on the host), optionally spread over the JVM's common pool.
  * On a GPU: there one task feeds the device and the host's other cores would idle while these
  * loops run (on an H100, with the count-first ChunkRoutes, a 2K all-heavy image went from 70 to
  * 60 ms). On a CPU only the SIMD kernels, and only where libtorch itself was given several

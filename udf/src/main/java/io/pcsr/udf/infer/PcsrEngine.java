@@ -79,11 +79,10 @@ public final class PcsrEngine implements AutoCloseable {
   /** The classifier likewise, when it has a hidden layer (not FSRCNN-PCSR's single Linear). */
   private final VectorMlp classifierOnHost;
   /**
-   * Whether the backbone runs its 1x1 convolutions on the JVM's SIMD units (CARN-PCSR). With
-   * several torch threads they run split over the common pool; libtorch's OpenMP workers spin
-   * between ops on the same cores, so there they gain nothing (2K backbone, two threads:
-   * 567-689 ms against 574-718 ms), but they stay on so that the output does not depend on the
-   * thread count: a Spark task (one thread) and a local run (all cores) give the same image.
+   * Whether the backbone runs on the JVM's SIMD units (CARN-PCSR's, whole). With several torch
+   * threads its convolutions run split over the common pool (2K backbone, two threads: 409 ms
+   * against 670-732 ms on one), and split or not each output is the same sum, so a Spark task
+   * (one thread) and a local run (all cores) give the same image.
    */
   private final boolean backboneOnHost;
 
@@ -97,8 +96,7 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * @param simdOnHost run the light upsampler, the classifier and the backbone's 1x1
-   *     convolutions on the JVM's SIMD units where possible (CPU, float32, module resolved);
+   * @param simdOnHost run the MLPs and the backbone on the JVM's SIMD units where possible (CPU, float32, module resolved);
    *     false keeps everything in libtorch, as on a GPU
    */
   public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean simdOnHost) {
@@ -182,12 +180,12 @@ public final class PcsrEngine implements AutoCloseable {
    */
   public boolean hostLoopsParallel() { return hostParallel; }
 
-  /** Whether the backbone's 1x1 convolutions run on the JVM's SIMD units. */
+  /** Whether the backbone runs on the JVM's SIMD units. */
   public boolean backboneOnHost() { return backboneOnHost; }
 
   /**
-   * Where the narrow MLPs (light upsampler, classifier) and the backbone's 1x1 convolutions
-   * run, and why: for logs and benchmarks.
+   * Where the MLPs (upsamplers, classifier) and the backbone run, and why: for logs and
+   * benchmarks.
    */
   public String hostKernels() {
     if (!VectorMlpSupport.usable()) {

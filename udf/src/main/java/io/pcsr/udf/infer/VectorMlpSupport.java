@@ -1,16 +1,15 @@
 package io.pcsr.udf.infer;
 
 /**
- * Whether this JVM can run the engine's host SIMD kernels ({@link VectorMlp}, and CARN's fused
- * 1x1 convolutions): the incubating {@code jdk.incubator.vector} module must be resolved at
+ * Whether this JVM can run the engine's host SIMD kernels ({@link VectorMlp}, and CARN's
+ * backbone): the incubating {@code jdk.incubator.vector} module must be resolved at
  * start-up ({@code --add-modules=jdk.incubator.vector}, which the launcher, the test runner and
- * the cluster scripts pass). Without it the engine runs the light upsampler, the classifier and
- * the backbone's 1x1 convolutions through libtorch, with the same results (to float rounding)
- * and more time.
+ * the cluster scripts pass). Without it the engine runs the MLPs and the backbone through
+ * libtorch, with the same results (to float rounding) and more time.
  */
 public final class VectorMlpSupport {
   /**
-   * Set to false to keep the narrow MLPs and the backbone's 1x1 convolutions in libtorch even
+   * Set to false to keep the MLPs and the backbone in libtorch even
    * where the module is present. (Named when the MLPs were the only host kernels.)
    */
   public static final String ENABLED_PROPERTY = "pcsr.vector.mlp";
