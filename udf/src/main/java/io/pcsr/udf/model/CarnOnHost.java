@@ -28,8 +28,7 @@ final class CarnOnHost {
 
   /** Whether the kernels run this shape here: channels and groups in blocks of 13, AVX-512. */
   static boolean supports(int nf, int groups) {
-    return nf % PlanarConv.BLOCK == 0 && nf % groups == 0
-        && (nf / groups) % PlanarConv.BLOCK == 0 && PlanarConv.supported();
+    return nf % groups == 0 && (nf / groups) % PlanarConv.BLOCK == 0 && PlanarConv.supported();
   }
 
   /** (N, h, w, 3) float32 CPU tensor -> (N, h, w, nf) features, a new tensor of its manager. */

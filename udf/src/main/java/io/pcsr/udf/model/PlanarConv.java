@@ -266,7 +266,6 @@ final class PlanarConv {
     }
   }
 
-
   /**
    * Output block g (13 channels) at the 32 pixels from index {@code at} of each term's input:
    * max(start + products, floor), where the accumulators start from {@code init} (the bias
@@ -283,31 +282,44 @@ final class PlanarConv {
       int dstAt, int run, float[] init, int initAt, int initChannelStep, int initVectorStep) {
     final float[] wt = weights;
     FloatVector a0_0 = FloatVector.fromArray(SPECIES, init, initAt + 0 * initChannelStep);
-    FloatVector a1_0 = FloatVector.fromArray(SPECIES, init, initAt + 0 * initChannelStep + initVectorStep);
+    FloatVector a1_0 = FloatVector.fromArray(SPECIES, init,
+        initAt + 0 * initChannelStep + initVectorStep);
     FloatVector a0_1 = FloatVector.fromArray(SPECIES, init, initAt + 1 * initChannelStep);
-    FloatVector a1_1 = FloatVector.fromArray(SPECIES, init, initAt + 1 * initChannelStep + initVectorStep);
+    FloatVector a1_1 = FloatVector.fromArray(SPECIES, init,
+        initAt + 1 * initChannelStep + initVectorStep);
     FloatVector a0_2 = FloatVector.fromArray(SPECIES, init, initAt + 2 * initChannelStep);
-    FloatVector a1_2 = FloatVector.fromArray(SPECIES, init, initAt + 2 * initChannelStep + initVectorStep);
+    FloatVector a1_2 = FloatVector.fromArray(SPECIES, init,
+        initAt + 2 * initChannelStep + initVectorStep);
     FloatVector a0_3 = FloatVector.fromArray(SPECIES, init, initAt + 3 * initChannelStep);
-    FloatVector a1_3 = FloatVector.fromArray(SPECIES, init, initAt + 3 * initChannelStep + initVectorStep);
+    FloatVector a1_3 = FloatVector.fromArray(SPECIES, init,
+        initAt + 3 * initChannelStep + initVectorStep);
     FloatVector a0_4 = FloatVector.fromArray(SPECIES, init, initAt + 4 * initChannelStep);
-    FloatVector a1_4 = FloatVector.fromArray(SPECIES, init, initAt + 4 * initChannelStep + initVectorStep);
+    FloatVector a1_4 = FloatVector.fromArray(SPECIES, init,
+        initAt + 4 * initChannelStep + initVectorStep);
     FloatVector a0_5 = FloatVector.fromArray(SPECIES, init, initAt + 5 * initChannelStep);
-    FloatVector a1_5 = FloatVector.fromArray(SPECIES, init, initAt + 5 * initChannelStep + initVectorStep);
+    FloatVector a1_5 = FloatVector.fromArray(SPECIES, init,
+        initAt + 5 * initChannelStep + initVectorStep);
     FloatVector a0_6 = FloatVector.fromArray(SPECIES, init, initAt + 6 * initChannelStep);
-    FloatVector a1_6 = FloatVector.fromArray(SPECIES, init, initAt + 6 * initChannelStep + initVectorStep);
+    FloatVector a1_6 = FloatVector.fromArray(SPECIES, init,
+        initAt + 6 * initChannelStep + initVectorStep);
     FloatVector a0_7 = FloatVector.fromArray(SPECIES, init, initAt + 7 * initChannelStep);
-    FloatVector a1_7 = FloatVector.fromArray(SPECIES, init, initAt + 7 * initChannelStep + initVectorStep);
+    FloatVector a1_7 = FloatVector.fromArray(SPECIES, init,
+        initAt + 7 * initChannelStep + initVectorStep);
     FloatVector a0_8 = FloatVector.fromArray(SPECIES, init, initAt + 8 * initChannelStep);
-    FloatVector a1_8 = FloatVector.fromArray(SPECIES, init, initAt + 8 * initChannelStep + initVectorStep);
+    FloatVector a1_8 = FloatVector.fromArray(SPECIES, init,
+        initAt + 8 * initChannelStep + initVectorStep);
     FloatVector a0_9 = FloatVector.fromArray(SPECIES, init, initAt + 9 * initChannelStep);
-    FloatVector a1_9 = FloatVector.fromArray(SPECIES, init, initAt + 9 * initChannelStep + initVectorStep);
+    FloatVector a1_9 = FloatVector.fromArray(SPECIES, init,
+        initAt + 9 * initChannelStep + initVectorStep);
     FloatVector a0_10 = FloatVector.fromArray(SPECIES, init, initAt + 10 * initChannelStep);
-    FloatVector a1_10 = FloatVector.fromArray(SPECIES, init, initAt + 10 * initChannelStep + initVectorStep);
+    FloatVector a1_10 = FloatVector.fromArray(SPECIES, init,
+        initAt + 10 * initChannelStep + initVectorStep);
     FloatVector a0_11 = FloatVector.fromArray(SPECIES, init, initAt + 11 * initChannelStep);
-    FloatVector a1_11 = FloatVector.fromArray(SPECIES, init, initAt + 11 * initChannelStep + initVectorStep);
+    FloatVector a1_11 = FloatVector.fromArray(SPECIES, init,
+        initAt + 11 * initChannelStep + initVectorStep);
     FloatVector a0_12 = FloatVector.fromArray(SPECIES, init, initAt + 12 * initChannelStep);
-    FloatVector a1_12 = FloatVector.fromArray(SPECIES, init, initAt + 12 * initChannelStep + initVectorStep);
+    FloatVector a1_12 = FloatVector.fromArray(SPECIES, init,
+        initAt + 12 * initChannelStep + initVectorStep);
     int wi = g * termsPerBlock * BLOCK;
     for (int f = 0; f < terms; f++, wi += BLOCK) {
       float[] s = src[f];
