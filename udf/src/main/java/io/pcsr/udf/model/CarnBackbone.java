@@ -106,13 +106,11 @@ public final class CarnBackbone implements Backbone {
    * u_{i+1} = unit_{i+1}(o_i); returns o_3.
    */
   static final class Cascade implements AutoCloseable {
-    private final int nf;
     /** weights[i][j]: column block j of the folded 1x1 conv c_{i+1}. */
     private final NDArray[][] weights = new NDArray[3][];
     private final NDArray[] biases = new NDArray[3];
 
     Cascade(Weights w, int nf) {
-      this.nf = nf;
       for (int i = 0; i < 3; i++) {
         int parts = i + 2;
         String c = "c" + (i + 1);
