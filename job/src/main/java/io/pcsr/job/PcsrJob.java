@@ -11,7 +11,6 @@ import io.pcsr.udf.checkpoint.CheckpointLoader;
 import io.pcsr.udf.concurrent.Futures;
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.image.tiff.TiffStreaming;
-import io.pcsr.udf.model.OriginalModel;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.spark.HadoopConf;
 import io.pcsr.udf.spark.ModelFiles;
@@ -51,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PcsrJob {
   private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
+  private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
 
   private final SparkSession spark;
   private final JobConfig cfg;
@@ -78,9 +78,23 @@ public final class PcsrJob {
   }
 
   public Outcome run() throws IOException {
-    // the jobs that a step below does not name otherwise carry the run's id
-    return JobDescriptions.describe(spark.sparkContext(), "pcsr run " + cfg.runId(),
-        this::runDescribed);
+    // The run's plan is fixed and its partition counts chosen (tiles balanced by range, one
+    // task per image to assemble): adaptive execution would only re-plan it after each shuffle,
+    // at the cost of a job per shuffle stage and driver work between them (docs/PERFORMANCE.md,
+    // thirteenth stop). The session's setting is restored afterwards.
+    scala.Option<String> adaptive = spark.conf().getOption(ADAPTIVE);
+    spark.conf().set(ADAPTIVE, "false");
+    try {
+      // the jobs that a step below does not name otherwise carry the run's id
+      return JobDescriptions.describe(spark.sparkContext(), "pcsr run " + cfg.runId(),
+          this::runDescribed);
+    } finally {
+      if (adaptive.isDefined()) {
+        spark.conf().set(ADAPTIVE, adaptive.get());
+      } else {
+        spark.conf().unset(ADAPTIVE);
+      }
+    }
   }
 
   private Outcome runDescribed() throws IOException {
@@ -143,10 +157,6 @@ public final class PcsrJob {
                 cfg.rgbBands(), cfg.regionDecodePixels()),
             Encoders.row(DecodeStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> decodeErrors = decoded.filter(col("error_message").isNotNull())
-        .select(lit(runId).as("run_id"), col("error_source").as("source"),
-            col("error_stage").as("stage"),
-            col("error_class"), col("error_message").as("message"));
     String[] tileColumns = TileRows.TILE.fieldNames();
     Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
         .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(Column[]::new));
@@ -158,8 +168,10 @@ public final class PcsrJob {
     // 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
     SparkContext sc = spark.sparkContext();
     String run = "pcsr run " + runId + ": ";
-    long fairShare = Math.max(1,
-        JobDescriptions.describe(sc, run + "count tiles", tiles::count) / parallelism);
+    TilePlan plan = TilePlan.of(
+        JobDescriptions.describe(sc, run + "plan tiles", TilePlan.rows(decoded)::collectAsList),
+        runId, parallelism, cfg.scale(), cfg.inTaskAssemblyPixels());
+    long fairShare = plan.fairShare();
     Column inTask = ModelStage.inTask(cfg.scale(), cfg.inTaskAssemblyPixels(), fairShare);
     Column together = cfg.routing().perImage() ? col("image_id")
         : when(inTask, col("image_id"))
@@ -191,18 +203,18 @@ public final class PcsrJob {
     // parallelism. A number given to repartition is kept as it is by adaptive execution, which
     // would merge small images' shuffle blocks into a few tasks although each image costs an
     // encoding.
-    Dataset<Row> assembledAfterShuffle = results.filter(not(col("in_task")))
-        .drop("in_task", "image")
-        .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
-        .sortWithinPartitions("image_id", "tile_index")
-        .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT));
-    Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"))
-        .union(assembledAfterShuffle);
+    Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"));
+    if (plan.assembledAfterShuffle() > 0) {
+      assembled = assembled.union(results.filter(not(col("in_task")))
+          .drop("in_task", "image")
+          .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
+          .sortWithinPartitions("image_id", "tile_index")
+          .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT)));
+    }
     // The tiles table needs only the cached tile results, so it is written by a job of its own
-    // while the images are assembled, and the decode errors are collected likewise: the two
-    // slots of a small run no longer idle through each job's planning, commit and last
-    // straggling task in turn. Their tasks reach the tile results through the cache (a
-    // partition being computed is waited for, not recomputed).
+    // while the images are assembled: the slots of a small run no longer idle through each
+    // job's planning, commit and last straggling task in turn. Its tasks reach the tile results
+    // through the cache (a partition being computed is waited for, not recomputed).
     Dataset<Row> tileRows = results.select(lit(runId).as("run_id"), col("image_id"),
         col("tile_index"), col("core.y").as("y"), col("core.x").as("x"),
         col("core.height").as("height"), col("core.width").as("width"),
@@ -211,13 +223,11 @@ public final class PcsrJob {
         col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
         col("executor"), col("device"));
     List<Row> images;
-    List<Row> decodeErrorRows;
-    ExecutorService writers = Executors.newFixedThreadPool(2,
-        r -> {
-          Thread t = new Thread(r, "pcsr-stats-writer");
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService writers = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "pcsr-stats-writer");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       Future<?> tilesWritten = writers.submit(() -> JobDescriptions.describe(sc,
           run + "tiles table", () -> {
@@ -225,21 +235,19 @@ public final class PcsrJob {
                 .parquet(OutputPaths.stats(output, "tiles"));
             return null;
           }));
-      Future<List<Row>> decodeErrorsCollected = writers.submit(() ->
-          JobDescriptions.describe(sc, run + "decode errors", decodeErrors::collectAsList));
-      images = JobDescriptions.describe(sc, run + "assemble and write images",
-          () -> imagesTable(assembled, inputs, cost, backbone).collectAsList());
+      Dataset<Row> assembledImages = assembled;
+      images = new ImagesTable(cfg, cost, backbone).rows(JobDescriptions.describe(sc,
+          run + "assemble and write images", assembledImages::collectAsList), todo);
       JobDescriptions.describe(sc, run + "images table", () -> {
-        spark.createDataFrame(images, imagesSchema()).write().mode(SaveMode.Append)
+        spark.createDataFrame(images, ImagesTable.SCHEMA).write().mode(SaveMode.Append)
             .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
         return null;
       });
       Futures.await(tilesWritten, "writing the tiles table");
-      decodeErrorRows = Futures.await(decodeErrorsCollected, "collecting the decode errors");
     } finally {
       writers.shutdownNow();
     }
-    List<Row> errorRows = new ArrayList<>(decodeErrorRows);
+    List<Row> errorRows = new ArrayList<>(plan.decodeErrors());
     for (Row im : images) {
       if (!"ok".equals(im.getAs("status"))) {
         errorRows.add(RowFactory.create(runId, im.getAs("source"), "assemble",
@@ -276,53 +284,6 @@ public final class PcsrJob {
         System.currentTimeMillis(), status);
     spark.createDataFrame(List.of(row), schema).write().mode(SaveMode.Append)
         .partitionBy("run_id").parquet(OutputPaths.stats(output, "runs"));
-  }
-
-  private Dataset<Row> imagesTable(Dataset<Row> assembled, Dataset<Row> inputs, PcsrCost cost,
-      String backbone) {
-    double perLrAllHeavy = cost.image(1, (long) cfg.scale() * cfg.scale()).executed();
-    double perLrAllHeavyPaper = cost.image(1, (long) cfg.scale() * cfg.scale()).paper();
-    double perLrOriginal = "srresnet".equals(backbone) ? Double.NaN
-        : OriginalModel.standardCostPerLrPixel(backbone).paper();
-    Dataset<Row> joined = assembled.join(inputs.withColumnRenamed("rel_path", "image_id"),
-        "image_id");
-    return joined.select(lit(cfg.runId()).as("run_id"), col("image_id"), col("source"),
-        col("output"), col("bytes").as("source_bytes"), col("width_in"), col("height_in"),
-        col("width_out"), col("height_out"), lit(cfg.scale()).as("scale"),
-        col("bit_depth"), lit(ModelFiles.redact(cfg.model())).as("model"),
-        lit(backbone).as("backbone"), lit(cfg.routing().describe()).as("routing"),
-        lit(cfg.refine()).as("refine"), lit(cfg.paperMode() ? "paper" : "exact").as("tile_mode"),
-        col("tiles"), col("pixels"), col("heavy_pixels"), col("heavy_share"), col("flops"),
-        col("flops_paper"),
-        col("width_in").multiply(col("height_in")).multiply(perLrAllHeavy).as("flops_all_heavy"),
-        col("width_in").multiply(col("height_in")).multiply(perLrAllHeavyPaper)
-            .as("flops_all_heavy_paper"),
-        col("width_in").multiply(col("height_in")).multiply(perLrOriginal)
-            .as("flops_original_paper"),
-        col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
-        col("write_ms"), col("status"), col("error_class"), col("error_message"),
-        col("format"), col("layout"), col("sample_type"), col("bands"), col("converted_from"),
-        col("output_format"));
-  }
-
-  static org.apache.spark.sql.types.StructType imagesSchema() {
-    org.apache.spark.sql.types.DataType s = org.apache.spark.sql.types.DataTypes.StringType;
-    org.apache.spark.sql.types.DataType i = org.apache.spark.sql.types.DataTypes.IntegerType;
-    org.apache.spark.sql.types.DataType l = org.apache.spark.sql.types.DataTypes.LongType;
-    org.apache.spark.sql.types.DataType d = org.apache.spark.sql.types.DataTypes.DoubleType;
-    org.apache.spark.sql.types.DataType b = org.apache.spark.sql.types.DataTypes.BooleanType;
-    return new org.apache.spark.sql.types.StructType()
-        .add("run_id", s).add("image_id", s).add("source", s).add("output", s)
-        .add("source_bytes", l).add("width_in", i).add("height_in", i).add("width_out", i)
-        .add("height_out", i).add("scale", i).add("bit_depth", i).add("model", s)
-        .add("backbone", s).add("routing", s).add("refine", b).add("tile_mode", s)
-        .add("tiles", i).add("pixels", l).add("heavy_pixels", l).add("heavy_share", d)
-        .add("flops", d).add("flops_paper", d).add("flops_all_heavy", d)
-        .add("flops_all_heavy_paper", d).add("flops_original_paper", d).add("backbone_ms", d)
-        .add("classifier_ms", d).add("routing_ms", d).add("upsampling_ms", d).add("write_ms", d)
-        .add("status", s).add("error_class", s).add("error_message", s)
-        .add("format", s).add("layout", s).add("sample_type", s).add("bands", i)
-        .add("converted_from", s).add("output_format", s);
   }
 
   static org.apache.spark.sql.types.StructType errorsSchema() {

@@ -124,8 +124,11 @@ class SparkJobTest extends SparkTestBase {
     Path out = tmp.resolve("out-resume");
     Map<String, String> first = new java.util.HashMap<>(conf("k=0", 2, "lr"));
     first.put(PcsrConf.OVERLAY, "true");
+    spark().conf().set("spark.sql.adaptive.enabled", "true");
     PcsrJob.Outcome a = run(out, first);
     assertEquals(2, a.succeeded());
+    assertEquals("true", spark().conf().get("spark.sql.adaptive.enabled"),
+        "the run turns adaptive execution off for its own plan only");
     FloatImage overlay = ImageCodec.read(out.resolve("overlays/nested/case.png"));
     assertEquals(384, overlay.width(), "class-map overlay at the output size");
     byte[] before = Files.readAllBytes(out.resolve("images/crop.png"));
