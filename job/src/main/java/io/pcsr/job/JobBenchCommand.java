@@ -115,12 +115,15 @@ public final class JobBenchCommand implements Callable<Integer> {
       FloatImage first = ImageCodec.read(images.get(0));
       runImage(engine, policy, first.crop(0, 0, Math.min(64, first.height()), Math.min(64, first.width())), halo);
       BareRun plain = bareRun(engine, policy, images, halo, null);
+      roundTimes.add(String.format("round %d: bare engine %.2f s", round + 1, plain.seconds()));
       bare = Math.min(bare, plain.seconds());
       mp = plain.outputPixels();
       Path folder = Files.createTempDirectory("pcsr-bench-bare");
       try (BareOutputs outputs = new BareOutputs(folder,
           PixelStats.RowCosts.of(cost, 4, "full".equals(pixelStats)), pixelStats)) {
         double seconds = bareRun(engine, policy, images, halo, outputs).seconds();
+        roundTimes.add(String.format("round %d: bare engine + outputs %.2f s", round + 1,
+            seconds));
         if (seconds < bareWithOutputs) {
           bareWithOutputs = seconds;
           outputWork = outputs.threadSeconds();
@@ -215,7 +218,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     System.out.printf("peak heap %.0f MiB, peak process RSS (heap + native) %.0f MiB%n",
         peakHeap() / 1048576.0, peakRss() / 1048576.0);
     System.out.println(o.reconciliation());
-    System.out.println("Job times by round (the fastest counts above):");
+    System.out.println("Times by round (the fastest of each counts above):");
     roundTimes.forEach(r -> System.out.println("  " + r));
     System.out.println("Spark stages (the last job):");
     stages.forEach(System.out::println);
