@@ -43,10 +43,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The distributed job, one direction: list (driver) -> decode and tile (flatMap) -> balance
- * (repartition by range) -> the model stage (mapPartitions: PCSR UDF, pixels rows, and the
- * images small enough to assemble in the task) -> assembly of the larger images after a shuffle
- * by image -> Parquet statistics -> _SUCCESS.
+ * The distributed job, one direction: list (driver) -> decode and tile (flatMap) -> plan (one
+ * job: each image's size and tile count, the decode errors) -> balance (repartition by range)
+ * -> the model stage (mapPartitions: PCSR UDF, pixels rows, and the images small enough to
+ * assemble in the task) -> assembly of the larger images after a shuffle by image, when there
+ * are any -> Parquet statistics -> _SUCCESS.
  */
 public final class PcsrJob {
   private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
