@@ -104,6 +104,8 @@ public final class PcsrJob {
     String output = qualify(cfg.output(), hconf);
     String runId = cfg.runId();
     long started = System.currentTimeMillis();
+    String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
+    DriverTables tables = new DriverTables(output, runId, hadoop, codec);
 
     PcsrCost cost;
     int halo;
@@ -118,10 +120,9 @@ public final class PcsrJob {
     } catch (IOException | RuntimeException e) {
       // nothing can be processed without the model: record why, then stop with that reason
       String message = ErrorMessages.of(e);
-      spark.createDataFrame(List.of(RowFactory.create(runId, ModelFiles.redact(cfg.model()), "model",
-          e.getClass().getName(), message)), errorsSchema()).write().mode(SaveMode.Append)
-          .partitionBy("run_id").parquet(OutputPaths.stats(output, "errors"));
-      writeRun(output, started, 0, 0, 0, 0, "failed: " + message);
+      tables.write("errors", errorsSchema(), List.of(RowFactory.create(runId,
+          ModelFiles.redact(cfg.model()), "model", e.getClass().getName(), message)));
+      writeRun(tables, started, 0, 0, 0, 0, "failed: " + message);
       throw new IllegalArgumentException("model " + ModelFiles.redact(cfg.model())
           + " cannot be used: " + message, e);
     }
@@ -143,7 +144,7 @@ public final class PcsrJob {
         cfg.paperMode() ? "paper 32/28" : cfg.tileSize() + " + halo " + halo,
         cfg.paperMode() ? "" : "exact", ModelFiles.redact(output));
     if (todo.isEmpty()) {
-      writeRun(output, started, listed.size(), 0, 0, skipped, "ok");
+      writeRun(tables, started, listed.size(), 0, 0, skipped, "ok");
       markSuccess(output, hconf);
       return new Outcome(runId, ModelFiles.redact(output), listed.size(), skipped, 0, 0, List.of());
     }
@@ -188,7 +189,6 @@ public final class PcsrJob {
     // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
     // so no task ever holds such an image whole
     tiles = tiles.map(new RegionDecoder(hadoop), Encoders.row(TileRows.TILE));
-    String codec = spark.conf().get("spark.sql.parquet.compression.codec", "snappy");
     PixelStats.TableFiles pixelFiles = "none".equals(cfg.pixelStats()) ? null
         : new PixelStats.TableFiles(output, runId, cfg.pixelStats(), cost, cfg.scale(), hadoop,
             codec);
@@ -239,11 +239,7 @@ public final class PcsrJob {
       Dataset<Row> assembledImages = assembled;
       images = new ImagesTable(cfg, cost, backbone).rows(JobDescriptions.describe(sc,
           run + "assemble and write images", assembledImages::collectAsList), todo);
-      JobDescriptions.describe(sc, run + "images table", () -> {
-        spark.createDataFrame(images, ImagesTable.SCHEMA).write().mode(SaveMode.Append)
-            .partitionBy("run_id").parquet(OutputPaths.stats(output, "images"));
-        return null;
-      });
+      tables.write("images", ImagesTable.SCHEMA, images);
       Futures.await(tilesWritten, "writing the tiles table");
     } finally {
       writers.shutdownNow();
@@ -255,23 +251,22 @@ public final class PcsrJob {
             im.getAs("error_class"), im.getAs("error_message")));
       }
     }
-    spark.createDataFrame(errorRows, errorsSchema()).write().mode(SaveMode.Append)
-        .partitionBy("run_id").parquet(OutputPaths.stats(output, "errors"));
+    tables.write("errors", errorsSchema(), errorRows);
     results.unpersist();
     decoded.unpersist();
 
     int ok = (int) images.stream().filter(r -> "ok".equals(r.getAs("status"))).count();
     Outcome outcome = new Outcome(runId, ModelFiles.redact(output), listed.size(), skipped, ok,
         errorRows.size(), images);
-    writeRun(output, started, listed.size(), ok, errorRows.size(), skipped,
+    writeRun(tables, started, listed.size(), ok, errorRows.size(), skipped,
         outcome.listed() == ok + errorRows.size() + skipped ? "ok" : "mismatch");
     markSuccess(output, hconf);
     return outcome;
   }
 
   /** One row per run: the reconciliation and what the run was asked to do. */
-  private void writeRun(String output, long started, int listed, int written, int errors,
-      int skipped, String status) {
+  private void writeRun(DriverTables tables, long started, int listed, int written, int errors,
+      int skipped, String status) throws IOException {
     org.apache.spark.sql.types.DataType s = org.apache.spark.sql.types.DataTypes.StringType;
     org.apache.spark.sql.types.DataType i = org.apache.spark.sql.types.DataTypes.IntegerType;
     org.apache.spark.sql.types.DataType l = org.apache.spark.sql.types.DataTypes.LongType;
@@ -283,8 +278,7 @@ public final class PcsrJob {
         ModelFiles.redact(cfg.model()), cfg.routing().describe(),
         cfg.paperMode() ? "paper" : "exact", listed, written, errors, skipped, started,
         System.currentTimeMillis(), status);
-    spark.createDataFrame(List.of(row), schema).write().mode(SaveMode.Append)
-        .partitionBy("run_id").parquet(OutputPaths.stats(output, "runs"));
+    tables.write("runs", schema, List.of(row));
   }
 
   static org.apache.spark.sql.types.StructType errorsSchema() {
