@@ -210,11 +210,9 @@ class ClusterExecutorLossTest extends SparkTestBase {
     Row pa = spark().read().parquet(clean.resolve("_stats/pixels").toString()).selectExpr("count(*)", "sum(heavy)", "sum(flops)").first();
     Row pb = spark().read().parquet(killed.resolve("_stats/pixels").toString()).selectExpr("count(*)", "sum(heavy)", "sum(flops)").first();
     Assertions.assertEquals(pa, pb, "pixels table");
-    Path errors = killed.resolve("_stats/errors");
-    try (Stream<Path> s = Files.exists(errors) ? Files.walk(errors) : Stream.empty()) {
-      Assertions.assertEquals(List.of(), s.filter(f -> f.toString().endsWith(".parquet")).toList(),
-          "no errors rows (an empty run writes no errors files)");
-    }
+    // a run without errors leaves an errors file with the table's schema and no rows
+    Assertions.assertEquals(0, spark().read().parquet(killed.resolve("_stats/errors").toString())
+        .count(), "no errors rows");
 
     double killSecs = (end - t1) / 1e9;
     System.out.printf("standalone cluster: start %.1f s, clean run %.1f s, run with a killed executor %.1f s"
