@@ -67,7 +67,8 @@ final class DriverTables {
     });
   }
 
-  private static Group group(Group g, StructType schema, int skip, Row r) {
+  /** A row of {@code schema} as a Parquet group, without column {@code skip} (-1: none). */
+  static Group group(Group g, StructType schema, int skip, Row r) {
     StructField[] fields = schema.fields();
     for (int i = 0; i < fields.length; i++) {
       if (i == skip || r.isNullAt(i)) {
@@ -90,7 +91,7 @@ final class DriverTables {
     return g;
   }
 
-  /** Every column optional, as Spark writes nullable columns; run_id left to the folder. */
+  /** Every column optional, as Spark writes nullable columns; column {@code skip} (-1: none) left out. */
   static MessageType parquetSchema(StructType schema, int skip) {
     Types.MessageTypeBuilder b = Types.buildMessage();
     StructField[] fields = schema.fields();

@@ -3,9 +3,9 @@ package io.pcsr.job;
 import org.apache.spark.SparkContext;
 
 /**
- * Names the Spark jobs a run starts ("pcsr run R: pixels table"), so that the Spark UI, the
- * event log and {@code bench-job} say which table or step each job is: the stats tables are
- * written by concurrent jobs whose stages Spark itself names after an internal lambda.
+ * Names the Spark jobs a run starts ("pcsr run R: plan tiles"), so that the Spark UI, the
+ * event log and {@code bench-job} say which step each job is: Spark itself names their stages
+ * after the action or an internal lambda.
  */
 final class JobDescriptions {
   /** The thread-local property that {@link SparkContext#setJobDescription} sets. */

@@ -20,9 +20,10 @@ import org.apache.spark.util.TaskCompletionListener;
 
 /**
  * The model stage's task: tiles through the engine, then, while each result is at hand, its
- * {@code pixels} rows into the partition's Parquet file and, for an image small enough to have
- * all its tiles in this task ({@link #assembledInTask}: a bounded output, and at most a
- * partition's fair share of the run's tiles), the image itself. Those images' HR
+ * {@code tiles} row and {@code pixels} rows into the partition's Parquet files and, for an
+ * image small enough to have all its tiles in this task ({@link #assembledInTask}: a bounded
+ * output, and at most a partition's fair share of the run's tiles), the image itself. Those
+ * images' HR
  * pixels never enter Spark's cache or a shuffle: what leaves the task is each tile's statistics,
  * the last tile of such an image carrying the image's row. Tiles of larger images leave with
  * their pixels, for the assembly stage after a shuffle by image.
@@ -47,6 +48,7 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
   private final MapPartitionsFunction<Row, Row> engine;
   private final ImageAssembler assembler;
   private final PixelStats.TableFiles pixels;
+  private final TilesTable tilesTable;
   private final long inTaskPixels;
   private final long maxTilesInTask;
   private final int scale;
@@ -54,17 +56,19 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
 
   /**
    * @param pixels the pixels table's files, or null when the table is off
+   * @param tilesTable the tiles table's files
    * @param inTaskPixels images of at most this many output pixels are assembled in the task
    * @param maxTilesInTask ... and of at most this many tiles (a partition's fair share)
    * @param shuffleClassFlags whether the assembly stage needs the HR class flags of the tiles
    *     it gets (an overlay or paper mode's class map)
    */
   ModelStage(MapPartitionsFunction<Row, Row> engine, ImageAssembler assembler,
-      PixelStats.TableFiles pixels, long inTaskPixels, long maxTilesInTask, int scale,
-      boolean shuffleClassFlags) {
+      PixelStats.TableFiles pixels, TilesTable tilesTable, long inTaskPixels, long maxTilesInTask,
+      int scale, boolean shuffleClassFlags) {
     this.engine = engine;
     this.assembler = assembler;
     this.pixels = pixels;
+    this.tilesTable = tilesTable;
     this.inTaskPixels = inTaskPixels;
     this.maxTilesInTask = maxTilesInTask;
     this.scale = scale;
@@ -90,27 +94,35 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
 
   @Override public Iterator<Row> call(Iterator<Row> tiles) throws Exception {
     TaskContext task = TaskContext.get();
-    PixelStats.TaskFile file = pixels == null ? null
-        : pixels.forPartition(task == null ? 0 : task.partitionId());
-    if (file != null && task != null) {
+    int partition = task == null ? 0 : task.partitionId();
+    PixelStats.TaskFile file = pixels == null ? null : pixels.forPartition(partition);
+    TilesTable.TaskFile tileFile = tilesTable.forPartition(partition);
+    if (task != null) {
       // a failed or killed task leaves no temporary file behind; a finished one was published
-      task.addTaskCompletionListener((TaskCompletionListener) ctx -> file.abandon());
+      task.addTaskCompletionListener((TaskCompletionListener) ctx -> {
+        tileFile.abandon();
+        if (file != null) {
+          file.abandon();
+        }
+      });
     }
-    return new Outputs(engine.call(tiles), file);
+    return new Outputs(engine.call(tiles), file, tileFile);
   }
 
   /** The task's output rows, produced as the engine's results are consumed. */
   private final class Outputs implements Iterator<Row> {
     private final Iterator<Row> results;
     private final PixelStats.TaskFile file;
+    private final TilesTable.TaskFile tileFile;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     /** The next engine result, already in the pixels file. */
     private Row pending;
     private boolean finished;
 
-    Outputs(Iterator<Row> results, PixelStats.TaskFile file) {
+    Outputs(Iterator<Row> results, PixelStats.TaskFile file, TilesTable.TaskFile tileFile) {
       this.results = results;
       this.file = file;
+      this.tileFile = tileFile;
     }
 
     @Override public boolean hasNext() {
@@ -138,6 +150,7 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
         if (file != null) {
           file.publish();
         }
+        tileFile.publish();
         finished = true;
         return;
       }
@@ -182,11 +195,14 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
       }
     }
 
-    /** The next engine result into {@link #pending} and the pixels file; false at the end. */
+    /** The next engine result into {@link #pending} and the tables' files; false at the end. */
     private boolean pull() throws java.io.IOException {
       pending = results.hasNext() ? results.next() : null;
-      if (pending != null && file != null) {
-        file.add(pending);
+      if (pending != null) {
+        tileFile.add(pending);
+        if (file != null) {
+          file.add(pending);
+        }
       }
       return pending != null;
     }

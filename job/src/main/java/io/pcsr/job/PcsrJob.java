@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.when;
 
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
-import io.pcsr.udf.concurrent.Futures;
 import io.pcsr.udf.cost.PcsrCost;
 import io.pcsr.udf.image.tiff.TiffStreaming;
 import io.pcsr.udf.model.PcsrModel;
@@ -24,9 +23,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -36,7 +32,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -195,7 +190,8 @@ public final class PcsrJob {
     ImageAssembler assembler = new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming);
     Dataset<Row> results = tiles
         .mapPartitions(new ModelStage(new PcsrPartitionFunction(settings), assembler, pixelFiles,
-                cfg.inTaskAssemblyPixels(), fairShare, cfg.scale(),
+                new TilesTable(output, runId, hadoop, codec), cfg.inTaskAssemblyPixels(),
+                fairShare, cfg.scale(),
                 cfg.overlay() || cfg.paperMode()),
             Encoders.row(ModelStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -212,38 +208,11 @@ public final class PcsrJob {
           .sortWithinPartitions("image_id", "tile_index")
           .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT)));
     }
-    // The tiles table needs only the cached tile results, so it is written by a job of its own
-    // while the images are assembled: the slots of a small run no longer idle through each
-    // job's planning, commit and last straggling task in turn. Its tasks reach the tile results
-    // through the cache (a partition being computed is waited for, not recomputed).
-    Dataset<Row> tileRows = results.select(lit(runId).as("run_id"), col("image_id"),
-        col("tile_index"), col("core.y").as("y"), col("core.x").as("x"),
-        col("core.height").as("height"), col("core.width").as("width"),
-        col("input.height").as("input_height"), col("input.width").as("input_width"),
-        col("hr_pixels").as("pixels"), col("heavy_pixels"), col("flops"), col("flops_paper"),
-        col("backbone_ms"), col("classifier_ms"), col("routing_ms"), col("upsampling_ms"),
-        col("executor"), col("device"));
-    List<Row> images;
-    ExecutorService writers = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "pcsr-stats-writer");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      Future<?> tilesWritten = writers.submit(() -> JobDescriptions.describe(sc,
-          run + "tiles table", () -> {
-            tileRows.write().mode(SaveMode.Append).partitionBy("run_id")
-                .parquet(OutputPaths.stats(output, "tiles"));
-            return null;
-          }));
-      Dataset<Row> assembledImages = assembled;
-      images = new ImagesTable(cfg, cost, backbone).rows(JobDescriptions.describe(sc,
-          run + "assemble and write images", assembledImages::collectAsList), todo);
-      tables.write("images", ImagesTable.SCHEMA, images);
-      Futures.await(tilesWritten, "writing the tiles table");
-    } finally {
-      writers.shutdownNow();
-    }
+    // one job: the model stage (which writes the tiles and pixels tables and the images
+    // assembled in their tasks), then the assembly of any larger image after its shuffle
+    List<Row> images = new ImagesTable(cfg, cost, backbone).rows(JobDescriptions.describe(sc,
+        run + "model stage and images", assembled::collectAsList), todo);
+    tables.write("images", ImagesTable.SCHEMA, images);
     List<Row> errorRows = new ArrayList<>(plan.decodeErrors());
     for (Row im : images) {
       if (!"ok".equals(im.getAs("status"))) {

@@ -1,0 +1,135 @@
+package io.pcsr.job;
+
+import io.pcsr.udf.spark.HadoopConf;
+import io.pcsr.udf.spark.TileRows;
+import java.io.IOException;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code tiles} table: one row per tile, written by each model task into its partition's
+ * file under {@code _stats/tiles/run_id=R/} as results come out of the engine, as the
+ * {@code pixels} table is. Through Spark it was a query of its own per run, whose job also had
+ * to drive the model stage. The file names come from the partition, so a retried task replaces
+ * its file.
+ */
+final class TilesTable implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The file's columns; run_id is the folder's partition value. */
+  static final StructType SCHEMA = schema();
+
+  private static final int IMAGE_ID = TileRows.RESULT.fieldIndex("image_id");
+  private static final int TILE_INDEX = TileRows.RESULT.fieldIndex("tile_index");
+  private static final int CORE = TileRows.RESULT.fieldIndex("core");
+  private static final int INPUT = TileRows.RESULT.fieldIndex("input");
+  private static final int FIRST_COST = TileRows.RESULT.fieldIndex("heavy_pixels");
+
+  private final String folder;
+  private final String runId;
+  private final OutputFiles files;
+  private final HadoopConf hadoop;
+  private final String codec;
+
+  /** @param codec Parquet compression codec name, as {@code spark.sql.parquet.compression.codec} */
+  TilesTable(String output, String runId, HadoopConf hadoop, String codec) {
+    this.folder = OutputPaths.stats(output, "tiles") + "/run_id=" + runId;
+    this.runId = runId;
+    this.files = new OutputFiles(hadoop, runId);
+    this.hadoop = hadoop;
+    this.codec = codec;
+    PixelStats.compression(codec); // an unknown codec fails on the driver, before any task runs
+  }
+
+  /** The file of one partition: the same name on every attempt, so a retry replaces it. */
+  TaskFile forPartition(int partition) {
+    return new TaskFile(String.format("%s/part-%05d-%s%s.parquet", folder, partition, runId,
+        PixelStats.compression(codec).getExtension()));
+  }
+
+  /** A tile result ({@code TileRows.RESULT}) as a row of {@link #SCHEMA}. */
+  static Row row(Row result) {
+    Row core = result.getStruct(CORE);
+    Row input = result.getStruct(INPUT);
+    // core and input boxes are (y, x, height, width); the costs follow heavy_pixels in order:
+    // heavy_pixels, hr_pixels, flops, flops_paper, four stage times, executor, device
+    return RowFactory.create(result.getString(IMAGE_ID), result.getInt(TILE_INDEX),
+        core.getInt(0), core.getInt(1), core.getInt(2), core.getInt(3), input.getInt(2),
+        input.getInt(3), result.getLong(FIRST_COST + 1), result.getLong(FIRST_COST),
+        result.getDouble(FIRST_COST + 2), result.getDouble(FIRST_COST + 3),
+        result.getDouble(FIRST_COST + 4), result.getDouble(FIRST_COST + 5),
+        result.getDouble(FIRST_COST + 6), result.getDouble(FIRST_COST + 7),
+        result.getString(FIRST_COST + 8), result.getString(FIRST_COST + 9));
+  }
+
+  /**
+   * One task's file, opened at its first tile (a partition of none writes no file) and renamed
+   * to its final name by {@link #publish()}; {@link #abandon()} removes it when the task fails.
+   */
+  final class TaskFile {
+    private final String target;
+    private OutputFiles.Pending pending;
+    private ParquetWriter<Group> writer;
+    private SimpleGroupFactory groups;
+
+    private TaskFile(String target) {
+      this.target = target;
+    }
+
+    void add(Row result) throws IOException {
+      if (writer == null) {
+        MessageType parquet = DriverTables.parquetSchema(SCHEMA, -1);
+        pending = files.begin(target);
+        writer = ExampleParquetWriter
+            .builder(HadoopOutputFile.fromPath(pending.temporary(), hadoop.get()))
+            .withConf(hadoop.get()).withType(parquet)
+            .withCompressionCodec(PixelStats.compression(codec))
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
+        groups = new SimpleGroupFactory(parquet);
+      }
+      writer.write(DriverTables.group(groups.newGroup(), SCHEMA, -1, row(result)));
+    }
+
+    void publish() throws IOException {
+      if (writer != null) {
+        writer.close();
+        writer = null;
+        pending.publish();
+      }
+    }
+
+    void abandon() {
+      if (writer != null) {
+        try {
+          writer.close();
+        } catch (IOException | RuntimeException ignored) {
+          // the file is deleted below either way
+        }
+        writer = null;
+        pending.discard();
+      }
+    }
+  }
+
+  private static StructType schema() {
+    DataType s = DataTypes.StringType;
+    DataType i = DataTypes.IntegerType;
+    DataType l = DataTypes.LongType;
+    DataType d = DataTypes.DoubleType;
+    return new StructType().add("image_id", s).add("tile_index", i).add("y", i).add("x", i)
+        .add("height", i).add("width", i).add("input_height", i).add("input_width", i)
+        .add("pixels", l).add("heavy_pixels", l).add("flops", d).add("flops_paper", d)
+        .add("backbone_ms", d).add("classifier_ms", d).add("routing_ms", d)
+        .add("upsampling_ms", d).add("executor", s).add("device", s);
+  }
+}
