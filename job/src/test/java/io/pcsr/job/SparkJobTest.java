@@ -102,6 +102,23 @@ class SparkJobTest extends SparkTestBase {
     Dataset<Row> fromImages = spark().sql("SELECT image_id, heavy_share, flops_paper FROM images "
         + "WHERE run_id = 'r1full' AND status = 'ok' ORDER BY image_id");
     assertDataFrameApproximateEquals(fromImages, fromPixels, 1e-3);
+    // the tiles table (written by the model tasks) adds up to the images table, and its cores
+    // cover each LR image once, inside their inputs
+    spark().read().parquet(out7.resolve("_stats/tiles").toString()).createOrReplaceTempView("tiles");
+    spark().read().parquet(out7.resolve("_stats/images").toString()).createOrReplaceTempView("images7");
+    List<Row> agree = spark().sql("SELECT t.image_id, t.n = i.tiles AND t.pixels = i.pixels "
+        + "AND t.heavy_pixels = i.heavy_pixels AND abs(t.flops - i.flops) <= 1e-9 * i.flops "
+        + "AND t.lr = i.width_in * i.height_in AND t.inside AND t.h = i.height_in "
+        + "AND t.w = i.width_in AS agrees, t.n, t.pixels, t.heavy_pixels, t.lr, t.h, t.w, "
+        + "i.tiles, i.pixels, i.heavy_pixels, i.width_in, i.height_in FROM (SELECT image_id, "
+        + "count(*) AS n, sum(pixels) AS pixels, sum(heavy_pixels) AS heavy_pixels, "
+        + "sum(flops) AS flops, sum(height * width) AS lr, min(input_height - height) >= 0 "
+        + "AND min(input_width - width) >= 0 AS inside, max(y + height) AS h, "
+        + "max(x + width) AS w FROM tiles WHERE run_id = 'r7full' GROUP BY image_id) t "
+        + "JOIN images7 i ON i.image_id = t.image_id AND i.run_id = 'r7full' "
+        + "WHERE i.status = 'ok'").collectAsList();
+    assertEquals(2, agree.size(), agree.toString());
+    Assertions.assertTrue(agree.stream().allMatch(r -> r.getBoolean(1)), agree.toString());
     Dataset<Row> histogram = spark().sql("SELECT floor(flops_paper / 10000) * 10000 AS bucket, "
         + "count(*) AS n FROM pixels GROUP BY 1 ORDER BY 1");
     Assertions.assertTrue(histogram.count() >= 2, "FLOPs per pixel take at least two values (light, heavy)");
