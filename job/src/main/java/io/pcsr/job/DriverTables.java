@@ -24,7 +24,9 @@ import org.apache.spark.sql.types.StructType;
  * The run's small tables whose rows the driver holds (images, errors, runs: a row per image or
  * per run), written by the driver with parquet-mr into {@code _stats/TABLE/run_id=R/}, the
  * layout Spark's partitioned writer gives. Through Spark each was a query to plan, a job and a
- * commit: 0.3-0.4 s per run for the three (docs/PERFORMANCE.md, thirteenth stop).
+ * commit: with them the time after the model stage was 0.34-0.45 s of a bench-job run, without
+ * them 0.07-0.09 s (docs/PERFORMANCE.md, thirteenth stop). The model tasks' tiles table uses
+ * the same {@link #writer}.
  *
  * <p>A run's file has a fixed name, written under a temporary name and renamed, so a rerun with
  * the same run id replaces its rows instead of adding them twice.
@@ -50,21 +52,24 @@ final class DriverTables {
   void write(String table, StructType schema, List<Row> rows) throws IOException {
     int runIdColumn = java.util.Arrays.asList(schema.fieldNames()).indexOf("run_id");
     MessageType parquet = parquetSchema(schema, runIdColumn);
-    String target = String.format("%s/run_id=%s/part-00000-%s%s.parquet",
-        OutputPaths.stats(output, table), runId, runId,
+    String target = OutputPaths.statsPart(output, table, runId, 0,
         PixelStats.compression(codec).getExtension());
-    Configuration conf = hadoop.get();
     new OutputFiles(hadoop, runId).writeVia(target, temporary -> {
       SimpleGroupFactory groups = new SimpleGroupFactory(parquet);
-      try (ParquetWriter<Group> writer = ExampleParquetWriter
-          .builder(HadoopOutputFile.fromPath(temporary, conf)).withConf(conf).withType(parquet)
-          .withCompressionCodec(PixelStats.compression(codec))
-          .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build()) {
+      try (ParquetWriter<Group> writer = writer(temporary, hadoop.get(), parquet, codec)) {
         for (Row r : rows) {
           writer.write(group(groups.newGroup(), schema, runIdColumn, r));
         }
       }
     });
+  }
+
+  /** A writer of {@code schema}'s rows into {@code file}, replacing it. */
+  static ParquetWriter<Group> writer(org.apache.hadoop.fs.Path file, Configuration conf,
+      MessageType schema, String codec) throws IOException {
+    return ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf)).withConf(conf)
+        .withType(schema).withCompressionCodec(PixelStats.compression(codec))
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
   }
 
   /** A row of {@code schema} as a Parquet group, without column {@code skip} (-1: none). */

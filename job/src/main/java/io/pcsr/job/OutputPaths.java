@@ -22,6 +22,19 @@ public final class OutputPaths {
     return join(output, "_stats/" + table);
   }
 
+  /**
+   * The file of one partition of a run in a stats table, in the layout of Spark's partitioned
+   * writer: {@code _stats/TABLE/run_id=RUN/part-NNNNN-RUN.EXT.parquet}. The same name on every
+   * attempt of a task, so a retry replaces the file.
+   *
+   * @param extension the codec's file extension (".snappy", or "" uncompressed)
+   */
+  static String statsPart(String output, String table, String runId, int partition,
+      String extension) {
+    return String.format("%s/run_id=%s/part-%05d-%s%s.parquet", stats(output, table), runId,
+        partition, runId, extension);
+  }
+
   static String join(String root, String rel) {
     return root.endsWith("/") ? root + rel : root + "/" + rel;
   }

@@ -275,7 +275,7 @@ public final class PixelStats {
    */
   static final class TableFiles implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
-    private final String folder;
+    private final String output;
     private final String runId;
     private final RowCosts costs;
     private final OutputFiles files;
@@ -288,7 +288,7 @@ public final class PixelStats {
      */
     TableFiles(String output, String runId, String level, PcsrCost cost, int scale,
         HadoopConf hadoop, String codec) {
-      this.folder = OutputPaths.stats(output, "pixels") + "/run_id=" + runId;
+      this.output = output;
       this.runId = runId;
       this.costs = RowCosts.of(cost, scale, "full".equals(level));
       this.files = new OutputFiles(hadoop, runId);
@@ -299,8 +299,8 @@ public final class PixelStats {
 
     /** The file of one partition: the same name on every attempt, so a retry replaces it. */
     TaskFile forPartition(int partition) {
-      return new TaskFile(this, String.format("%s/part-%05d-%s%s.parquet", folder, partition,
-          runId, compression(codec).getExtension()));
+      return new TaskFile(this, OutputPaths.statsPart(output, "pixels", runId, partition,
+          compression(codec).getExtension()));
     }
   }
 

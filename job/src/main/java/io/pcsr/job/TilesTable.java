@@ -5,10 +5,7 @@ import io.pcsr.udf.spark.TileRows;
 import java.io.IOException;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -35,7 +32,7 @@ final class TilesTable implements java.io.Serializable {
   private static final int INPUT = TileRows.RESULT.fieldIndex("input");
   private static final int FIRST_COST = TileRows.RESULT.fieldIndex("heavy_pixels");
 
-  private final String folder;
+  private final String output;
   private final String runId;
   private final OutputFiles files;
   private final HadoopConf hadoop;
@@ -43,7 +40,7 @@ final class TilesTable implements java.io.Serializable {
 
   /** @param codec Parquet compression codec name, as {@code spark.sql.parquet.compression.codec} */
   TilesTable(String output, String runId, HadoopConf hadoop, String codec) {
-    this.folder = OutputPaths.stats(output, "tiles") + "/run_id=" + runId;
+    this.output = output;
     this.runId = runId;
     this.files = new OutputFiles(hadoop, runId);
     this.hadoop = hadoop;
@@ -53,7 +50,7 @@ final class TilesTable implements java.io.Serializable {
 
   /** The file of one partition: the same name on every attempt, so a retry replaces it. */
   TaskFile forPartition(int partition) {
-    return new TaskFile(String.format("%s/part-%05d-%s%s.parquet", folder, partition, runId,
+    return new TaskFile(OutputPaths.statsPart(output, "tiles", runId, partition,
         PixelStats.compression(codec).getExtension()));
   }
 
@@ -90,11 +87,7 @@ final class TilesTable implements java.io.Serializable {
       if (writer == null) {
         MessageType parquet = DriverTables.parquetSchema(SCHEMA, -1);
         pending = files.begin(target);
-        writer = ExampleParquetWriter
-            .builder(HadoopOutputFile.fromPath(pending.temporary(), hadoop.get()))
-            .withConf(hadoop.get()).withType(parquet)
-            .withCompressionCodec(PixelStats.compression(codec))
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE).build();
+        writer = DriverTables.writer(pending.temporary(), hadoop.get(), parquet, codec);
         groups = new SimpleGroupFactory(parquet);
       }
       writer.write(DriverTables.group(groups.newGroup(), SCHEMA, -1, row(result)));
