@@ -23,9 +23,8 @@ import org.apache.spark.util.TaskCompletionListener;
  * {@code tiles} row and {@code pixels} rows into the partition's Parquet files and, for an
  * image small enough to have all its tiles in this task ({@link #assembledInTask}: a bounded
  * output, and at most a partition's fair share of the run's tiles), the image itself. Those
- * images' HR
- * pixels never enter Spark's cache or a shuffle: what leaves the task is each tile's statistics,
- * the last tile of such an image carrying the image's row. Tiles of larger images leave with
+ * images' HR pixels never enter Spark's cache or a shuffle: what leaves the task is each tile's
+ * statistics, the last tile of such an image carrying the image's row. Tiles of larger images leave with
  * their pixels, for the assembly stage after a shuffle by image.
  *
  * <p>The job partitions tiles so that an image assembled in a task has all of its tiles in one
@@ -115,7 +114,7 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
     private final PixelStats.TaskFile file;
     private final TilesTable.TaskFile tileFile;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
-    /** The next engine result, already in the pixels file. */
+    /** The next engine result, already in the tables' files. */
     private Row pending;
     private boolean finished;
 

@@ -196,10 +196,8 @@ public final class PcsrJob {
             Encoders.row(ModelStage.OUTPUT))
         .persist(StorageLevel.MEMORY_AND_DISK());
 
-    // Images too large to assemble in their model tasks: one task per image up to twice the
-    // parallelism. A number given to repartition is kept as it is by adaptive execution, which
-    // would merge small images' shuffle blocks into a few tasks although each image costs an
-    // encoding.
+    // Images too large to assemble in their model tasks, if any: one task per image up to twice
+    // the parallelism, each image costing an encoding.
     Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"));
     if (plan.assembledAfterShuffle() > 0) {
       assembled = assembled.union(results.filter(not(col("in_task")))

@@ -96,8 +96,8 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * @param simdOnHost run the MLPs and the backbone on the JVM's SIMD units where possible (CPU, float32, module resolved);
-   *     false keeps everything in libtorch, as on a GPU
+   * @param simdOnHost run the MLPs and the backbone on the JVM's SIMD units where possible
+   *     (CPU, float32, module resolved); false keeps everything in libtorch, as on a GPU
    */
   public PcsrEngine(PcsrModel model, int scale, int chunkLrPixels, boolean simdOnHost) {
     this(model, scale, chunkLrPixels, simdOnHost, simdOnHost);

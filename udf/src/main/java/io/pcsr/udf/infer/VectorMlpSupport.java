@@ -9,8 +9,8 @@ package io.pcsr.udf.infer;
  */
 public final class VectorMlpSupport {
   /**
-   * Set to false to keep the MLPs and the backbone in libtorch even
-   * where the module is present. (Named when the MLPs were the only host kernels.)
+   * Set to false to keep the MLPs and the backbone in libtorch even where the module is
+   * present. (Named when the MLPs were the only host kernels.)
    */
   public static final String ENABLED_PROPERTY = "pcsr.vector.mlp";
 
