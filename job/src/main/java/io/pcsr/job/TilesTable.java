@@ -30,7 +30,10 @@ final class TilesTable implements java.io.Serializable {
   private static final int TILE_INDEX = TileRows.RESULT.fieldIndex("tile_index");
   private static final int CORE = TileRows.RESULT.fieldIndex("core");
   private static final int INPUT = TileRows.RESULT.fieldIndex("input");
-  private static final int FIRST_COST = TileRows.RESULT.fieldIndex("heavy_pixels");
+  /** The result's fields that the row copies as they are, in the row's order after the boxes. */
+  private static final int[] COPIED = java.util.stream.Stream.of("hr_pixels", "heavy_pixels",
+      "flops", "flops_paper", "backbone_ms", "classifier_ms", "routing_ms", "upsampling_ms",
+      "executor", "device").mapToInt(TileRows.RESULT::fieldIndex).toArray();
 
   private final String output;
   private final String runId;
@@ -58,15 +61,19 @@ final class TilesTable implements java.io.Serializable {
   static Row row(Row result) {
     Row core = result.getStruct(CORE);
     Row input = result.getStruct(INPUT);
-    // core and input boxes are (y, x, height, width); the costs follow heavy_pixels in order:
-    // heavy_pixels, hr_pixels, flops, flops_paper, four stage times, executor, device
-    return RowFactory.create(result.getString(IMAGE_ID), result.getInt(TILE_INDEX),
-        core.getInt(0), core.getInt(1), core.getInt(2), core.getInt(3), input.getInt(2),
-        input.getInt(3), result.getLong(FIRST_COST + 1), result.getLong(FIRST_COST),
-        result.getDouble(FIRST_COST + 2), result.getDouble(FIRST_COST + 3),
-        result.getDouble(FIRST_COST + 4), result.getDouble(FIRST_COST + 5),
-        result.getDouble(FIRST_COST + 6), result.getDouble(FIRST_COST + 7),
-        result.getString(FIRST_COST + 8), result.getString(FIRST_COST + 9));
+    // boxes are (y, x, height, width)
+    Object[] v = new Object[SCHEMA.length()];
+    v[0] = result.getString(IMAGE_ID);
+    v[1] = result.getInt(TILE_INDEX);
+    for (int i = 0; i < 4; i++) {
+      v[2 + i] = core.getInt(i);
+    }
+    v[6] = input.getInt(2);
+    v[7] = input.getInt(3);
+    for (int i = 0; i < COPIED.length; i++) {
+      v[8 + i] = result.get(COPIED[i]);
+    }
+    return RowFactory.create(v);
   }
 
   /**
