@@ -225,7 +225,8 @@ public final class JobBenchCommand implements Callable<Integer> {
     System.out.println("Spark stages (the last run):");
     stages.forEach(System.out::println);
     // the gaps between jobs are driver time: planning, listing, commits, collects
-    System.out.println("Spark jobs of the last run (seconds from its start; gaps are driver work):");
+    System.out.println(
+        "Spark jobs of the last run (seconds from its start; gaps are driver work):");
     long busy = 0;
     long covered = jobStartMs[0];
     for (long[] j : jobs.stream().sorted(java.util.Comparator.comparingLong(j -> j[1])).toList()) {
