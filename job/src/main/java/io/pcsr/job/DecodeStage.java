@@ -47,6 +47,8 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
         .add("error_message", DataTypes.StringType, true);
   }
 
+  private static final int ERROR_MESSAGE = TileRows.TILE.size() + 3;
+
   private final HadoopConf hadoop;
   private final int tileSize;
   private final int halo;
@@ -115,6 +117,11 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       return List.of(error(source, rel, stage, e)).iterator();
     }
+  }
+
+  /** Whether a row of {@link #OUTPUT} is a tile, not an image's decode error. */
+  static boolean isTile(Row decoded) {
+    return decoded.isNullAt(ERROR_MESSAGE);
   }
 
   private static Row widen(Row tile) {

@@ -24,6 +24,7 @@ import java.util.List;
 import org.apache.spark.api.java.function.MapGroupsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -175,6 +176,22 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
       return row(imageId, null, wIn, hIn, wOut, hOut, totals, t0, "failed",
           e.getClass().getName(), ErrorMessages.of(e), header, outputFormat);
     }
+  }
+
+  /**
+   * Rows of {@link #OUTPUT} as collected on the driver, with the schema that reading them by
+   * name needs. Executors leave it out: it would travel with every row.
+   */
+  static List<Row> withSchema(List<Row> rows) {
+    List<Row> named = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      Object[] v = new Object[r.length()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = r.get(i);
+      }
+      named.add(new GenericRowWithSchema(v, OUTPUT));
+    }
+    return named;
   }
 
   private Row row(String id, String out, int wIn, int hIn, int wOut, int hOut, Totals t, long t0,

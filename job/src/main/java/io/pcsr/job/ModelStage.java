@@ -1,7 +1,5 @@
 package io.pcsr.job;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.spark.TileRows;
 import java.util.ArrayDeque;
@@ -11,12 +9,12 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.TaskCompletionListener;
+import scala.Tuple2;
 
 /**
  * The model stage's task: tiles through the engine, then, while each result is at hand, its
@@ -42,6 +40,8 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
   private static final int SR = TileRows.RESULT.fieldIndex("sr");
   private static final int HEAVY = TileRows.RESULT.fieldIndex("heavy");
   private static final int P_HEAVY = TileRows.RESULT.fieldIndex("p_heavy");
+  private static final int IN_TASK = OUTPUT.fieldIndex("in_task");
+  private static final int IMAGE = OUTPUT.fieldIndex("image");
   private static final byte[] NONE = new byte[0];
 
   private final MapPartitionsFunction<Row, Row> engine;
@@ -83,12 +83,28 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
     return (long) width * scale * height * scale <= inTaskPixels && tiles <= maxTiles;
   }
 
-  /** {@link #assembledInTask} as a condition on tile rows, for the job's partitioning. */
-  static Column inTask(int scale, long inTaskPixels, long maxTiles) {
-    return col(TileRows.HEADER + ".width").cast("long")
-        .multiply(col(TileRows.HEADER + ".height")).multiply((long) scale * scale)
-        .leq(inTaskPixels)
-        .and(col("tile_count").leq(maxTiles));
+  /** Whether a model stage's output row carries an image assembled in its task. */
+  static boolean hasImage(Row out) {
+    return !out.isNullAt(IMAGE);
+  }
+
+  /** The image row ({@link ImageAssembler#OUTPUT}) of an output row that has one. */
+  static Row image(Row out) {
+    return out.getStruct(IMAGE);
+  }
+
+  /** Whether an output row's tile was assembled in its task. */
+  static boolean inTask(Row out) {
+    return out.getBoolean(IN_TASK);
+  }
+
+  /** A tile left for the assembly after a shuffle: keyed by its image, as a result row. */
+  static Tuple2<TileKey, Row> byImage(Row out) {
+    Object[] v = new Object[TileRows.RESULT.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = out.get(i);
+    }
+    return new Tuple2<>(new TileKey(out.getString(0), out.getInt(1), true), RowFactory.create(v));
   }
 
   @Override public Iterator<Row> call(Iterator<Row> tiles) throws Exception {

@@ -1,10 +1,6 @@
 package io.pcsr.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.when;
 
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.checkpoint.CheckpointLoader;
@@ -14,7 +10,6 @@ import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.spark.HadoopConf;
 import io.pcsr.udf.spark.ModelFiles;
 import io.pcsr.udf.spark.PcsrPartitionFunction;
-import io.pcsr.udf.spark.TileRows;
 import io.pcsr.udf.spark.UdfSettings;
 import io.pcsr.udf.tiling.TileGrid;
 import java.io.IOException;
@@ -27,9 +22,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -146,70 +140,71 @@ public final class PcsrJob {
 
     int parallelism = cfg.partitions() > 0 ? cfg.partitions()
         : Math.max(1, 2 * spark.sparkContext().defaultParallelism());
-    Dataset<Row> inputs = spark.createDataFrame(todo, DecodeStage.INPUT)
-        .repartition(Math.min(todo.size(), parallelism));
-    Dataset<Row> decoded = inputs
+    // RDDs, not Datasets: the rows carry tiles' pixels between functions that Spark does not
+    // look into, so Catalyst would only plan, generate and compile code for every run and copy
+    // the pixels into and out of its binary rows at each step (docs/PERFORMANCE.md, fourteenth
+    // stop).
+    SparkContext sc = spark.sparkContext();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
+    JavaRDD<Row> decoded = jsc.parallelize(todo, Math.min(todo.size(), parallelism))
         .flatMap(new DecodeStage(hadoop, cfg.tileSize(), halo, cfg.paperMode(), cfg.maxPixels(),
-                cfg.routing().perImage() ? cfg.maxImagePixelsPerTask() : Long.MAX_VALUE,
-                cfg.rgbBands(), cfg.regionDecodePixels()),
-            Encoders.row(DecodeStage.OUTPUT))
+            cfg.routing().perImage() ? cfg.maxImagePixelsPerTask() : Long.MAX_VALUE,
+            cfg.rgbBands(), cfg.regionDecodePixels()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    String[] tileColumns = TileRows.TILE.fieldNames();
-    Dataset<Row> tiles = decoded.filter(col("error_message").isNull())
-        .select(java.util.Arrays.stream(tileColumns).map(c -> col(c)).toArray(Column[]::new));
+    String run = "pcsr run " + runId + ": ";
+    TilePlan plan = TilePlan.of(
+        JobDescriptions.describe(sc, run + "plan tiles", TilePlan.rows(decoded)::collect),
+        runId, parallelism, cfg.scale(), cfg.inTaskAssemblyPixels(), cfg.routing().perImage());
     // The tiles of an image assembled in its model task (ModelStage's rule) go to one
     // partition, sorted, and so do every image's for per-image routing; the tiles of a larger
     // image spread over the partitions. An image is assembled in its task only if it has at
     // most a partition's fair share of the run's tiles: a run of a few large images keeps all
     // its slots busy. Ranges, unlike hashes, keep the partitions' tile counts even: hashing the
     // 16 bench crops' names into 4 partitions gives them 4, 6, 5 and 1 images.
-    SparkContext sc = spark.sparkContext();
-    String run = "pcsr run " + runId + ": ";
-    TilePlan plan = TilePlan.of(
-        JobDescriptions.describe(sc, run + "plan tiles", TilePlan.rows(decoded)::collectAsList),
-        runId, parallelism, cfg.scale(), cfg.inTaskAssemblyPixels());
     long fairShare = plan.fairShare();
-    Column inTask = ModelStage.inTask(cfg.scale(), cfg.inTaskAssemblyPixels(), fairShare);
-    Column together = cfg.routing().perImage() ? col("image_id")
-        : when(inTask, col("image_id"))
-            .otherwise(concat(col("image_id"), lit("#"), col("tile_index").cast("string")));
-    tiles = tiles.repartitionByRange(parallelism, together)
-        .sortWithinPartitions("image_id", "tile_index");
+    // tiles of huge TIFFs arrive without pixels: each reads its own region after the shuffle,
+    // so no task ever holds such an image whole
+    RegionDecoder regions = new RegionDecoder(hadoop);
+    JavaRDD<Row> tiles = decoded.filter(DecodeStage::isTile)
+        .mapToPair(TileKey.keying(cfg.routing().perImage(), cfg.scale(),
+            cfg.inTaskAssemblyPixels(), fairShare))
+        .repartitionAndSortWithinPartitions(plan.ranges(), TileKey.ORDER)
+        .values()
+        .map(regions::call);
 
     TiffStreaming streaming = new TiffStreaming(cfg.scale(), cfg.tileSize(), cfg.paperMode(),
         cfg.tiledTiffPixels());
     UdfSettings settings = new UdfSettings(cfg.model(), cfg.scale(), cfg.routing().describe(),
         cfg.refine(), cfg.paperMode(), cfg.torchThreads(), cfg.chunk(), cfg.gpuMaxChunk(),
         cfg.precision().label(), cfg.pixelStats(), hadoop, cfg.failFirstAttempt(), streaming);
-    // tiles of huge TIFFs arrive without pixels: each reads its own region, after the shuffle,
-    // so no task ever holds such an image whole
-    tiles = tiles.map(new RegionDecoder(hadoop), Encoders.row(TileRows.TILE));
     PixelStats.TableFiles pixelFiles = "none".equals(cfg.pixelStats()) ? null
         : new PixelStats.TableFiles(output, runId, cfg.pixelStats(), cost, cfg.scale(), hadoop,
             codec);
     ImageAssembler assembler = new ImageAssembler(output, runId, hadoop, cfg.overlay(), streaming);
-    Dataset<Row> results = tiles
-        .mapPartitions(new ModelStage(new PcsrPartitionFunction(settings), assembler, pixelFiles,
-                new TilesTable(output, runId, hadoop, codec), cfg.inTaskAssemblyPixels(),
-                fairShare, cfg.scale(),
-                cfg.overlay() || cfg.paperMode()),
-            Encoders.row(ModelStage.OUTPUT))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    ModelStage modelStage = new ModelStage(new PcsrPartitionFunction(settings), assembler,
+        pixelFiles, new TilesTable(output, runId, hadoop, codec), cfg.inTaskAssemblyPixels(),
+        fairShare, cfg.scale(), cfg.overlay() || cfg.paperMode());
+    JavaRDD<Row> results = tiles.mapPartitions(modelStage::call);
 
-    // Images too large to assemble in their model tasks, if any: one task per image up to twice
-    // the parallelism, each image costing an encoding.
-    Dataset<Row> assembled = results.filter(col("image").isNotNull()).select(col("image.*"));
+    JavaRDD<Row> assembled = results.filter(ModelStage::hasImage).map(ModelStage::image);
     if (plan.assembledAfterShuffle() > 0) {
-      assembled = assembled.union(results.filter(not(col("in_task")))
-          .drop("in_task", "image")
-          .repartition(Math.min(todo.size(), 2 * parallelism), col("image_id"))
-          .sortWithinPartitions("image_id", "tile_index")
-          .mapPartitions(new SortedGroups(0, assembler), Encoders.row(ImageAssembler.OUTPUT)));
+      // Images too large to assemble in their model tasks: one task per image up to twice the
+      // parallelism, each image costing an encoding. Both branches read the model stage's
+      // results, so they are kept rather than computed twice.
+      results.persist(StorageLevel.MEMORY_AND_DISK());
+      SortedGroups perImage = new SortedGroups(0, assembler);
+      assembled = assembled.union(results.filter(r -> !ModelStage.inTask(r))
+          .mapToPair(ModelStage::byImage)
+          .repartitionAndSortWithinPartitions(
+              new ImagePartitioner(Math.min(todo.size(), 2 * parallelism)), TileKey.ORDER)
+          .values()
+          .mapPartitions(perImage::call));
     }
     // one job: the model stage (which writes the tiles and pixels tables and the images
     // assembled in their tasks), then the assembly of any larger image after its shuffle
-    List<Row> images = new ImagesTable(cfg, cost, backbone).rows(JobDescriptions.describe(sc,
-        run + "model stage and images", assembled::collectAsList), todo);
+    List<Row> images = new ImagesTable(cfg, cost, backbone).rows(
+        ImageAssembler.withSchema(JobDescriptions.describe(sc, run + "model stage and images",
+            assembled::collect)), todo);
     tables.write("images", ImagesTable.SCHEMA, images);
     List<Row> errorRows = new ArrayList<>(plan.decodeErrors());
     for (Row im : images) {
