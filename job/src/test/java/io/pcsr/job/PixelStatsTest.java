@@ -64,6 +64,13 @@ class PixelStatsTest extends SparkTestBase {
       Assertions.assertTrue(reader.getRowGroups().size() > 1,
           "a small row-group size must split the file: " + reader.getRowGroups().size());
       assertEquals(rows, reader.getRecordCount());
+      // dictionaries for every column but p_heavy, whose values hardly repeat
+      for (var chunk : reader.getRowGroups().get(0).getColumns()) {
+        String column = chunk.getPath().toDotString();
+        assertEquals(!column.equals("p_heavy"),
+            chunk.getEncodings().contains(org.apache.parquet.column.Encoding.PLAIN_DICTIONARY),
+            column + ": " + chunk.getEncodings());
+      }
     }
 
     List<Row> back = spark().read().parquet(file.toString()).collectAsList();
