@@ -21,9 +21,9 @@ import java.util.zip.Deflater;
  * <p>Each image is deflated one of two ways, whichever writes fewer bytes for a probe of its
  * rows: level 1 with the fast adaptive filter choice, or Huffman coding only (no LZ77 matches)
  * after the average filter. On a super-resolved photo (2560x1440, fourteenth stop) the second
- * took 2/3 of the time and wrote 13 % fewer bytes: the filtered samples of a photo are noise to
- * LZ77, whose matches then only cost time. On flat content (samples cut to 2 bits) the first
- * wrote a third of the bytes, faster.
+ * took 88 ms against 144 and wrote 3.35 MB against 3.86: the filtered samples of a photo are
+ * noise to LZ77, whose matches then only cost time. On flat content (the same photo's samples
+ * cut to 2 bits) the first wrote 0.47 MB against 1.48, faster.
  */
 public final class PngEncoder {
   /** Level 1 wrote 1 % more bytes than level 2 in two thirds of the time (same photo). */
