@@ -4,18 +4,49 @@ import io.pcsr.udf.image.RasterHeader;
 import io.pcsr.udf.spark.TileRows;
 import java.io.Serializable;
 import java.util.Comparator;
+import java.util.Objects;
 import org.apache.spark.api.java.function.PairFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import scala.Tuple2;
 
 /**
- * A tile's shuffle key on its way to the model stage.
- *
- * @param together whether all the image's tiles go to one partition (an image assembled in its
- *     model task, or routed per image); otherwise each tile is placed on its own
+ * A tile's shuffle key on its way to the model stage. A class, not a record: Kryo, which users
+ * often choose as {@code spark.serializer}, cannot write a record's fields.
  */
-record TileKey(String imageId, int tileIndex, boolean together) implements Serializable {
+final class TileKey implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final String imageId;
+  private final int tileIndex;
+  /**
+   * Whether all the image's tiles go to one partition (an image assembled in its model task,
+   * or routed per image); otherwise each tile is placed on its own.
+   */
+  private final boolean together;
+
+  TileKey(String imageId, int tileIndex, boolean together) {
+    this.imageId = imageId;
+    this.tileIndex = tileIndex;
+    this.together = together;
+  }
+
+  String imageId() {
+    return imageId;
+  }
+
+  @Override public boolean equals(Object o) {
+    return o instanceof TileKey k && k.imageId.equals(imageId) && k.tileIndex == tileIndex
+        && k.together == together;
+  }
+
+  @Override public int hashCode() {
+    return Objects.hash(imageId, tileIndex, together);
+  }
+
+  @Override public String toString() {
+    return imageId + "#" + tileIndex + (together ? " (together)" : "");
+  }
 
   /** The order of tiles within a partition: by image, then tile. */
   static final Comparator<TileKey> ORDER = new Order();
