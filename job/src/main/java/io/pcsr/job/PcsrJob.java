@@ -40,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PcsrJob {
   private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
-  private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
 
   private final SparkSession spark;
   private final JobConfig cfg;
@@ -68,23 +67,9 @@ public final class PcsrJob {
   }
 
   public Outcome run() throws IOException {
-    // The run's plan is fixed and its partition counts chosen (tiles balanced by range, one
-    // task per image to assemble): adaptive execution would only re-plan it after each shuffle,
-    // at the cost of a job per shuffle stage and driver work between them (docs/PERFORMANCE.md,
-    // thirteenth stop). The session's setting is restored afterwards.
-    scala.Option<String> adaptive = spark.conf().getOption(ADAPTIVE);
-    spark.conf().set(ADAPTIVE, "false");
-    try {
-      // the jobs that a step below does not name otherwise carry the run's id
-      return JobDescriptions.describe(spark.sparkContext(), "pcsr run " + cfg.runId(),
-          this::runDescribed);
-    } finally {
-      if (adaptive.isDefined()) {
-        spark.conf().set(ADAPTIVE, adaptive.get());
-      } else {
-        spark.conf().unset(ADAPTIVE);
-      }
-    }
+    // the jobs that a step below does not name otherwise carry the run's id
+    return JobDescriptions.describe(spark.sparkContext(), "pcsr run " + cfg.runId(),
+        this::runDescribed);
   }
 
   private Outcome runDescribed() throws IOException {

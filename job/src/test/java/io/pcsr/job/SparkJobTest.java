@@ -145,7 +145,7 @@ class SparkJobTest extends SparkTestBase {
     PcsrJob.Outcome a = run(out, first);
     assertEquals(2, a.succeeded());
     assertEquals("true", spark().conf().get("spark.sql.adaptive.enabled"),
-        "the run turns adaptive execution off for its own plan only");
+        "a run leaves the session's settings as they were");
     FloatImage overlay = ImageCodec.read(out.resolve("overlays/nested/case.png"));
     assertEquals(384, overlay.width(), "class-map overlay at the output size");
     byte[] before = Files.readAllBytes(out.resolve("images/crop.png"));
