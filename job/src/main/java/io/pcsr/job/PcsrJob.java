@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The distributed job, one direction: list (driver) -> decode and tile (flatMap) -> plan (one
- * job: each image's size and tile count, the decode errors) -> balance (repartition by range)
- * -> the model stage (mapPartitions: PCSR UDF, pixels rows, and the images small enough to
- * assemble in the task) -> assembly of the larger images after a shuffle by image, when there
- * are any -> Parquet statistics -> _SUCCESS.
+ * job: each image's size and tile count, the decode errors) -> balance (a shuffle by the ranges
+ * the driver computes from the plan) -> the model stage (mapPartitions: PCSR UDF, tiles and
+ * pixels rows, and the images small enough to assemble in the task) -> assembly of the larger
+ * images after a shuffle by image, when there are any -> the driver's tables -> _SUCCESS.
  */
 public final class PcsrJob {
   private static final Logger LOG = LoggerFactory.getLogger(PcsrJob.class);
