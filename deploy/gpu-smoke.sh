@@ -51,6 +51,8 @@ if [[ -z "${PCSR_CLASSPATH:-}" && ! -f "$here/job/target/pcsr-job.jar" ]]; then
   fail "build first: ./mvnw -B -DskipTests package"
 fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# as deploy/pcsr and the executors: libtorch's OpenMP threads sleep, not spin, between its operations
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 if ((!dry)); then
   command -v nvidia-smi >/dev/null || fail "no NVIDIA GPU here (nvidia-smi not found). This check needs one; --dry-run runs both passes on the CPU."

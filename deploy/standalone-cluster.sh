@@ -249,6 +249,7 @@ submit() {
     --conf spark.executorEnv.AWS_EC2_METADATA_DISABLED=true \
     --conf spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1 \
     --conf spark.executorEnv.OMP_NUM_THREADS="$worker_cores" \
+    --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE \
     --conf spark.executorEnv.MALLOC_MMAP_THRESHOLD_=1073741824 \
     --conf spark.executorEnv.MALLOC_TRIM_THRESHOLD_=4294967296 \
     --conf spark.executorEnv.MALLOC_TOP_PAD_=268435456 \

@@ -48,6 +48,7 @@ cmd=("$submit" --master "k8s://$api" --deploy-mode cluster --name pcsr --class i
   --conf "spark.driver.extraJavaOptions=$jvm_opts"
   --conf spark.executorEnv.DJL_OFFLINE=true --conf spark.executorEnv.OPT_OUT_TRACKING=true
   --conf spark.executorEnv.DJL_CACHE_DIR=/tmp/djl-cache
+  --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE
   --conf spark.kubernetes.driverEnv.DJL_OFFLINE=true --conf spark.kubernetes.driverEnv.OPT_OUT_TRACKING=true
   --conf spark.kubernetes.driverEnv.DJL_CACHE_DIR=/tmp/djl-cache
   local:///opt/pcsr/pcsr-job-spark.jar run "$@")

@@ -34,7 +34,7 @@ for target in spark.executorEnv spark.yarn.appMasterEnv; do # executors, and the
   env_conf+=(--conf "$target.DJL_OFFLINE=true" --conf "$target.OPT_OUT_TRACKING=true"
     --conf "$target.DJL_CACHE_DIR=./djl-cache"
     --conf "$target.PYTORCH_LIBRARY_PATH=$libtorch" --conf "$target.PYTORCH_VERSION=2.7.1"
-    --conf "$target.PYTORCH_FLAVOR=cu128")
+    --conf "$target.PYTORCH_FLAVOR=cu128" --conf "$target.OMP_WAIT_POLICY=PASSIVE")
   if [[ -n "$image" ]]; then
     env_conf+=(--conf "$target.YARN_CONTAINER_RUNTIME_TYPE=docker"
       --conf "$target.YARN_CONTAINER_RUNTIME_DOCKER_IMAGE=$image")

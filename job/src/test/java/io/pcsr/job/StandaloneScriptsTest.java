@@ -138,7 +138,8 @@ class StandaloneScriptsTest {
     for (String must : List.of("--master yarn", "--class io.pcsr.job.PcsrCli",
         "spark.executor.resource.gpu.amount=1", "spark.task.resource.gpu.amount=1", "spark.task.cpus=4",
         "discoveryScript=./gpu-discovery.sh", "-Dai.djl.offline=true", "spark.executorEnv.OPT_OUT_TRACKING=true",
-        "PYTORCH_FLAVOR=cu128", "pcsr-job-spark.jar run --input s3a://in/ --output s3a://out/ --adaptive")) {
+        "PYTORCH_FLAVOR=cu128", "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE",
+        "pcsr-job-spark.jar run --input s3a://in/ --output s3a://out/ --adaptive")) {
       Assertions.assertTrue(yarn.out().contains(must), "YARN recipe lacks " + must + ": " + yarn.out());
     }
 
@@ -149,11 +150,34 @@ class StandaloneScriptsTest {
     Assertions.assertEquals(0, k8s.exit(), k8s.out());
     for (String must : List.of("--master k8s://https://127.0.0.1:6443", "spark.kubernetes.container.image=pcsr-spark:test",
         "spark.executor.resource.gpu.vendor=nvidia.com", "spark.executor.resource.gpu.amount=1",
-        "executor-pod-template.yaml", "local:///opt/pcsr/pcsr-job-spark.jar run")) {
+        "spark.executorEnv.OMP_WAIT_POLICY=PASSIVE", "executor-pod-template.yaml",
+        "local:///opt/pcsr/pcsr-job-spark.jar run")) {
       Assertions.assertTrue(k8s.out().contains(must), "Kubernetes recipe lacks " + must + ": " + k8s.out());
     }
     Map<?, ?> pod = new org.yaml.snakeyaml.Yaml().load(Files.readString(PROJECT.resolve("deploy/k8s/executor-pod-template.yaml")));
     Assertions.assertEquals("Pod", pod.get("kind"));
+  }
+
+  /**
+   * The launcher lets libtorch's OpenMP threads sleep between operations (spinning, they took
+   * the cores from the engine's SIMD loops) unless the user chose otherwise. A stand-in java
+   * prints what it was started with.
+   */
+  @Test
+  void launcherMakesOpenMpThreadsWaitPassivelyUnlessTold() throws Exception {
+    Path jdk = Files.createDirectories(tmp.resolve("jdk/bin"));
+    Path java = jdk.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"OMP_WAIT_POLICY=$OMP_WAIT_POLICY\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // empty counts as unset, whatever the environment the tests run in holds
+    Map<String, String> env = new java.util.HashMap<>(Map.of("JAVA_HOME", jdk.getParent().toString(),
+        "PCSR_CLASSPATH", tmp.toString(), "OMP_WAIT_POLICY", ""));
+    Result byDefault = bash(env, "deploy/pcsr", "--version");
+    Assertions.assertEquals(0, byDefault.exit(), byDefault.out());
+    Assertions.assertTrue(byDefault.out().contains("OMP_WAIT_POLICY=PASSIVE"), byDefault.out());
+    env.put("OMP_WAIT_POLICY", "ACTIVE");
+    Result told = bash(env, "deploy/pcsr", "--version");
+    Assertions.assertTrue(told.out().contains("OMP_WAIT_POLICY=ACTIVE"), told.out());
   }
 
   @Test
@@ -165,6 +189,7 @@ class StandaloneScriptsTest {
     step.get("Args").forEach(a -> args.add(a.asText()));
     Assertions.assertEquals("io.pcsr.job.PcsrCli", args.get(args.indexOf("--class") + 1));
     Assertions.assertTrue(args.contains("spark.executor.resource.gpu.amount=1"), args.toString());
+    Assertions.assertTrue(args.contains("spark.executorEnv.OMP_WAIT_POLICY=PASSIVE"), args.toString());
     Assertions.assertEquals("run", args.get(args.indexOf("--input") - 1));
     new ObjectMapper().readTree(PROJECT.resolve("deploy/emr/configurations.json").toFile());
   }
