@@ -125,11 +125,7 @@ public final class DecodeStage implements FlatMapFunction<Row, Row> {
   }
 
   private static Row widen(Row tile) {
-    Object[] v = new Object[OUTPUT.size()];
-    for (int i = 0; i < tile.size(); i++) {
-      v[i] = tile.get(i);
-    }
-    return RowFactory.create(v);
+    return RowFactory.create(RowValues.of(tile, OUTPUT.size()));
   }
 
   static Row error(String source, String rel, String stage, Throwable e) {

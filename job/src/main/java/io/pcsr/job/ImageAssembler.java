@@ -185,11 +185,7 @@ public final class ImageAssembler implements MapGroupsFunction<String, Row, Row>
   static List<Row> withSchema(List<Row> rows) {
     List<Row> named = new ArrayList<>(rows.size());
     for (Row r : rows) {
-      Object[] v = new Object[r.length()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = r.get(i);
-      }
-      named.add(new GenericRowWithSchema(v, OUTPUT));
+      named.add(new GenericRowWithSchema(RowValues.of(r, r.length()), OUTPUT));
     }
     return named;
   }

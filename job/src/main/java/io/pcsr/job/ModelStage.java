@@ -100,11 +100,8 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
 
   /** A tile left for the assembly after a shuffle: keyed by its image, as a result row. */
   static Tuple2<TileKey, Row> byImage(Row out) {
-    Object[] v = new Object[TileRows.RESULT.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = out.get(i);
-    }
-    return new Tuple2<>(new TileKey(out.getString(0), out.getInt(1), true), RowFactory.create(v));
+    return new Tuple2<>(new TileKey(out.getString(0), out.getInt(1), true),
+        RowFactory.create(RowValues.of(out, TileRows.RESULT.size())));
   }
 
   @Override public Iterator<Row> call(Iterator<Row> tiles) throws Exception {
@@ -248,11 +245,8 @@ final class ModelStage implements MapPartitionsFunction<Row, Row> {
     return RowFactory.create(v);
   }
 
+  /** A result's values, with room for the in_task and image columns. */
   private static Object[] values(Row result) {
-    Object[] v = new Object[result.length() + 2];
-    for (int i = 0; i < result.length(); i++) {
-      v[i] = result.get(i);
-    }
-    return v;
+    return RowValues.of(result, result.length() + 2);
   }
 }

@@ -73,11 +73,7 @@ final class TileKey implements Serializable {
   static PairFunction<Row, TileKey, Row> keying(boolean perImage, int scale, long inTaskPixels,
       long fairShare) {
     return decoded -> {
-      Object[] v = new Object[TileRows.TILE.size()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = decoded.get(i);
-      }
-      Row tile = RowFactory.create(v);
+      Row tile = RowFactory.create(RowValues.of(decoded, TileRows.TILE.size()));
       RasterHeader header = TileRows.header(tile.getStruct(TileRows.TILE_HEADER));
       boolean together = perImage || ModelStage.assembledInTask(header.width(), header.height(),
           tile.getInt(TILE_COUNT), scale, inTaskPixels, fairShare);

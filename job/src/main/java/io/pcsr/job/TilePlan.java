@@ -21,19 +21,18 @@ import org.apache.spark.sql.RowFactory;
 record TilePlan(long tiles, long fairShare, int assembledAfterShuffle, List<Row> decodeErrors,
     TileRanges ranges) {
 
-  private static final int ERROR_MESSAGE = TileRows.TILE.size() + 3;
   private static final int TILE_INDEX = TileRows.TILE.fieldIndex("tile_index");
   private static final int TILE_COUNT = TileRows.TILE.fieldIndex("tile_count");
 
   /** The rows the plan needs: the first tile of each image, and every decode error. */
   static JavaRDD<Row> rows(JavaRDD<Row> decoded) {
-    return decoded.filter(r -> !r.isNullAt(ERROR_MESSAGE) || r.getInt(TILE_INDEX) == 0)
+    return decoded.filter(r -> !DecodeStage.isTile(r) || r.getInt(TILE_INDEX) == 0)
         .map(TilePlan::row);
   }
 
   private static Row row(Row decoded) {
     int e = TileRows.TILE.size();
-    if (!decoded.isNullAt(ERROR_MESSAGE)) {
+    if (!DecodeStage.isTile(decoded)) {
       return errorRow(decoded.getString(e), decoded.getString(e + 1), decoded.getString(e + 2),
           decoded.getString(e + 3));
     }
