@@ -107,11 +107,7 @@ public final class PngEncoder {
   }
 
   private static byte[] write(ImageInfo info, Rows rows) {
-    Deflate deflate = choose(info, rows);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(
-        info.rows * info.cols * info.channels * info.bitDepth / 16 + 1024);
-    writeRows(out, info, rows, deflate);
-    return out.toByteArray();
+    return writeRows(info, rows, choose(info, rows)).toByteArray();
   }
 
   /**
@@ -131,20 +127,15 @@ public final class PngEncoder {
     }
     Rows probeRows = (y, row) ->
         rows.read(starts[y / PROBE_BAND_ROWS] + y % PROBE_BAND_ROWS, row);
-    long lz77 = probeSize(probe, probeRows, Deflate.LZ77_LEVEL_1);
-    long huffman = probeSize(probe, probeRows, Deflate.HUFFMAN_ONLY);
+    int lz77 = writeRows(probe, probeRows, Deflate.LZ77_LEVEL_1).size();
+    int huffman = writeRows(probe, probeRows, Deflate.HUFFMAN_ONLY).size();
     return huffman < lz77 ? Deflate.HUFFMAN_ONLY : Deflate.LZ77_LEVEL_1;
   }
 
-  private static long probeSize(ImageInfo probe, Rows rows, Deflate deflate) {
+  /** The PNG file of {@code info}'s rows, deflated the given way. */
+  private static ByteArrayOutputStream writeRows(ImageInfo info, Rows rows, Deflate deflate) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(
-        probe.rows * probe.cols * probe.channels * probe.bitDepth / 16 + 1024);
-    writeRows(out, probe, rows, deflate);
-    return out.size();
-  }
-
-  private static void writeRows(ByteArrayOutputStream out, ImageInfo info, Rows rows,
-      Deflate deflate) {
+        info.rows * info.cols * info.channels * info.bitDepth / 16 + 1024);
     PngWriter png = new PngWriter(out, info);
     png.setCompLevel(DEFLATE_LEVEL);
     if (deflate == Deflate.HUFFMAN_ONLY) {
@@ -159,6 +150,7 @@ public final class PngEncoder {
       png.writeRow(new ImageLineInt(info, row));
     }
     png.end();
+    return out;
   }
 
   private static void checkBands(int bands, boolean gray, boolean alpha) {
