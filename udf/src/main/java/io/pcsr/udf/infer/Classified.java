@@ -3,6 +3,7 @@ package io.pcsr.udf.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.pcsr.udf.image.FloatImage;
+import io.pcsr.udf.model.PlanarFeatures;
 
 /**
  * Stage one of PCSR inference over a region: the backbone features kept for upsampling, and
@@ -12,7 +13,8 @@ import io.pcsr.udf.image.FloatImage;
  */
 public final class Classified implements AutoCloseable {
   final NDManager manager;
-  final NDArray featureRows; // (region LR pixels, C), row-major over the region
+  final NDArray featureRows; // (region LR pixels, C), row-major over the region; or null
+  final PlanarFeatures planar; // the same channel by channel, where the MLPs run on the host
   final FloatImage lr;       // the input; the bilinear residual is made from it when upsampling
   private float[] pLight;
   private final float[] pHeavy;
@@ -21,10 +23,11 @@ public final class Classified implements AutoCloseable {
   final long encodeNanos;
   final long classifyNanos;
 
-  Classified(NDManager manager, NDArray featureRows, FloatImage lr, float[] pLight,
+  Classified(NDManager manager, NDArray featureRows, PlanarFeatures planar, FloatImage lr, float[] pLight,
       float[] pHeavy, LrRegion region, int scale, long encodeNanos, long classifyNanos) {
     this.manager = manager;
     this.featureRows = featureRows;
+    this.planar = planar;
     this.lr = lr;
     this.pLight = pLight;
     this.pHeavy = pHeavy;

@@ -12,6 +12,7 @@ import io.pcsr.udf.image.FloatImage;
 import io.pcsr.udf.model.HostSimd;
 import io.pcsr.udf.model.PcsrModel;
 import io.pcsr.udf.model.PixelMlp;
+import io.pcsr.udf.model.PlanarFeatures;
 
 /**
  * PCSR inference on one LR input (a whole image or a tile with its halo), in two stages so that
@@ -125,11 +126,13 @@ public final class PcsrEngine implements AutoCloseable {
     this.mean = model.rgbMean();
     boolean host = !manager.getDevice().isGpu()
         && model.precision().dataType() == DataType.FLOAT32 && VectorMlpSupport.usable();
-    this.lightOnHost = host && mlpsOnHost && model.light().layerCount() > 1
-        ? new VectorMlp(model.light(), scale) : null;
-    this.heavyOnHost = host && mlpsOnHost && model.heavy().layerCount() > 1
-        ? new VectorMlp(model.heavy(), scale) : null;
-    this.classifierOnHost = host && mlpsOnHost && model.classifier().layerCount() > 1
+    // both upsamplers on the host or neither: the host path reads the features channel by
+    // channel (PlanarFeatures), libtorch's as rows
+    boolean upsamplersOnHost = host && mlpsOnHost && model.light().layerCount() > 1
+        && model.heavy().layerCount() > 1;
+    this.lightOnHost = upsamplersOnHost ? new VectorMlp(model.light(), scale) : null;
+    this.heavyOnHost = upsamplersOnHost ? new VectorMlp(model.heavy(), scale) : null;
+    this.classifierOnHost = upsamplersOnHost && model.classifier().layerCount() > 1
         ? new VectorMlp(model.classifier(), scale) : null;
     this.backboneOnHost = host && backboneOnHost && model.backbone().hasHostKernels();
     LOG.info("PCSR engine: {}", hostKernels());
@@ -192,8 +195,7 @@ public final class PcsrEngine implements AutoCloseable {
       return VectorMlpSupport.describe();
     }
     String mlps = lightOnHost != null
-        ? (heavyOnHost != null ? "light and heavy upsamplers" : "light upsampler")
-            + (classifierOnHost != null ? " and classifier" : "")
+        ? "light and heavy upsamplers" + (classifierOnHost != null ? " and classifier" : "")
             + ": JVM SIMD (" + VectorMlp.describeLanes() + ")"
         : "upsamplers and classifier: libtorch (" + manager.getDevice() + ", "
             + model.precision().label() + ")";
@@ -210,15 +212,30 @@ public final class PcsrEngine implements AutoCloseable {
     NDManager m = NDManager.newBaseManager(manager.getDevice());
     try {
       long t0 = System.nanoTime();
-      NDArray featureRows = encode(m, lr, region);
-      DeviceWait.until(featureRows); // the backbone's time, not billed to the classifier
+      NDArray featureRows = null;
+      PlanarFeatures planar = null;
+      if (lightOnHost != null && classifierOnHost != null) {
+        planar = encodePlanar(m, lr, region); // every MLP on the host: no tensor of features
+      } else {
+        featureRows = encode(m, lr, region);
+        DeviceWait.until(featureRows); // the backbone's time, not billed to the classifier
+        if (lightOnHost != null) {
+          planar = PlanarFeatures.fromChannelsLast(featureRows, region.width(), 0, 0,
+              region.height(), region.width());
+        }
+      }
       long t1 = System.nanoTime();
       int hrPixels = region.pixels() * scale * scale;
       float[] pLight = new float[hrPixels];
       float[] pHeavy = new float[hrPixels];
-      classifyChunks(featureRows, region, pLight, pHeavy);
+      classifyChunks(featureRows, planar, region, pLight, pHeavy);
+      if (planar != null && featureRows != null) {
+        featureRows.close(); // the upsamplers read the planar copy: hold the features once
+        featureRows = null;
+      }
       long t2 = System.nanoTime();
-      return new Classified(m, featureRows, lr, pLight, pHeavy, region, scale, t1 - t0, t2 - t1);
+      return new Classified(m, featureRows, planar, lr, pLight, pHeavy, region, scale, t1 - t0,
+          t2 - t1);
     } catch (RuntimeException | Error e) {
       m.close();
       throw e;
@@ -239,18 +256,8 @@ public final class PcsrEngine implements AutoCloseable {
   private NDArray encode(NDManager m, FloatImage lr, LrRegion region) {
     int h = lr.height();
     int w = lr.width();
-    float[] src = lr.data();
-    float[] hwc = new float[h * w * 3];
-    for (int c = 0; c < 3; c++) {
-      float mu = mean[c];
-      int plane = c * h * w;
-      for (int i = 0; i < h * w; i++) {
-        hwc[i * 3 + c] = src[plane + i] - mu;
-      }
-    }
-    try (NDArray input = inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
-        NDArray features = model.backbone().features(input,
-            backboneOnHost ? new HostSimd(true, hostThreads()) : HostSimd.OFF)) {
+    try (NDArray input = backboneInput(m, lr);
+        NDArray features = model.backbone().features(input, backboneHost())) {
       int c = model.backbone().channels();
       if (region.coversWhole(h, w)) {
         return features.reshape(h * w, c);
@@ -262,23 +269,55 @@ public final class PcsrEngine implements AutoCloseable {
     }
   }
 
-  private void classifyChunks(NDArray featureRows, LrRegion region, float[] pLight, float[] pHeavy) {
+  /** The region's features channel by channel, for the host MLPs. */
+  private PlanarFeatures encodePlanar(NDManager m, FloatImage lr, LrRegion region) {
+    try (NDArray input = backboneInput(m, lr)) {
+      return model.backbone().planarFeatures(input, backboneHost(), region.y0(), region.x0(),
+          region.height(), region.width());
+    }
+  }
+
+  /** The LR input, mean-subtracted, as a (1, h, w, 3) tensor in the model's precision. */
+  private NDArray backboneInput(NDManager m, FloatImage lr) {
+    int h = lr.height();
+    int w = lr.width();
+    float[] src = lr.data();
+    float[] hwc = new float[h * w * 3];
+    for (int c = 0; c < 3; c++) {
+      float mu = mean[c];
+      int plane = c * h * w;
+      for (int i = 0; i < h * w; i++) {
+        hwc[i * 3 + c] = src[plane + i] - mu;
+      }
+    }
+    return inModelPrecision(m.create(hwc, new Shape(1, h, w, 3)));
+  }
+
+  private HostSimd backboneHost() {
+    return backboneOnHost ? new HostSimd(true, hostThreads()) : HostSimd.OFF;
+  }
+
+  private void classifyChunks(NDArray featureRows, PlanarFeatures planar, LrRegion region,
+      float[] pLight, float[] pHeavy) {
+    int n = region.pixels();
+    int hrW = region.width() * scale;
+    if (classifierOnHost != null) {
+      for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+        int k = Math.min(n, p0 + chunkLrPixels) - p0;
+        float[] projected = classifierOnHost.project(planar, p0, k, hostThreads());
+        classifierOnHost.probabilities(projected, classifierOnHost.stride(k), k, scale,
+            hrCorners(p0, p0 + k, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
+      }
+      return;
+    }
     PixelMlp cls = model.classifier();
     int s2 = scale * scale;
-    int n = region.pixels();
     try (NDArray bias = classifierBias.reshape(s2, 1, cls.firstWidth())) {
       for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
         int p1 = Math.min(n, p0 + chunkLrPixels);
         try (NDManager chunk = featureRows.getManager().newSubManager()) {
           NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
           rows.attach(chunk);
-          if (classifierOnHost != null) {
-            int hrW = region.width() * scale;
-            FeatureMajor f = FeatureMajor.of(chunk, rows, cls, classifierOnHost.span());
-            classifierOnHost.probabilities(f.data(), f.stride(), p1 - p0, scale,
-                hrCorners(p0, p1, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
-            continue;
-          }
           NDArray z = cls.projectFeatures(rows);
           z.attach(chunk);
           NDArray pre = z.expandDims(0).add(bias); // (s2, k, H1)
@@ -378,40 +417,27 @@ public final class PcsrEngine implements AutoCloseable {
       ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale,
           hostParallel);
       heavy += routes.heavyCount();
+      if (!routes.allHeavy() && routes.heavyCount() < routes.size()) {
+        lightRows += routes.size();
+      }
+      if (c.planar != null) {
+        upsampleOnHost(c.planar, routes, p0, p1, region.width(), heavyFlags, out, hrW);
+        continue;
+      }
       try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
         rows.attach(chunk);
         if (routes.allHeavy()) {
           // no index and no gather: every row of the chunk goes through the heavy MLP
-          if (heavyOnHost != null) {
-            addDenseOnHost(heavyOnHost, model.heavy(), chunk, rows, p0, p1, region.width(), null,
-                out, hrW);
-          } else {
-            runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
-                region.width(), null, out, hrH, hrW);
-          }
-        } else {
-          if (routes.heavyCount() < routes.size()) {
-            lightRows += routes.size();
-            if (lightOnHost != null) {
-              addDenseOnHost(lightOnHost, model.light(), chunk, rows, p0, p1, region.width(),
-                  heavyFlags, out, hrW);
-            } else {
-              runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
-                  region.width(), heavyFlags, out, hrH, hrW);
-            }
-          }
-          ChunkRoutes.Path heavyRows = routes.heavy();
-          if (heavyOnHost != null && heavyRows.size() > 0) {
-            NDArray z = model.heavy().projectFeatures(rows); // (k, firstWidth), row-major
-            z.attach(chunk);
-            heavyOnHost.addGathered(z.toFloatArray(), (int) z.getShape().get(1),
-                heavyRows.lrIndex(), heavyRows.offsetIndex(), heavyRows.hrIndex(), out,
-                out.length / 3, hostThreads());
-          } else {
-            runPath(chunk, rows, model.heavy(), heavyBias, heavyRows, out, hrH, hrW);
-          }
+          runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
+              region.width(), null, out, hrH, hrW);
+          continue;
         }
+        if (routes.heavyCount() < routes.size()) {
+          runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
+              region.width(), heavyFlags, out, hrH, hrW);
+        }
+        runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
       }
     }
     if (refine) {
@@ -519,40 +545,30 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * An upsampler over every sub-pixel of LR pixels [p0, p1), added to {@code out} where
-   * {@code skip} (when given) is 0: libtorch projects the features (a 52-deep product, which it
-   * does well), {@link VectorMlp} does the rest on the host.
+   * Both upsamplers on LR pixels [p0, p1) on the host: the heavy one densely where the chunk
+   * is heavy throughout; otherwise the light one densely (its result kept where the flag is
+   * 0) and the heavy one on its gathered rows.
    */
-  private void addDenseOnHost(VectorMlp kernel, PixelMlp mlp, NDManager chunk, NDArray rows,
-      int p0, int p1, int regionWidth, byte[] skip, float[] out, int hrW) {
-    FeatureMajor f = FeatureMajor.of(chunk, rows, mlp, kernel.span());
-    kernel.addTo(f.data(), f.stride(), p1 - p0, scale, hrCorners(p0, p1, regionWidth, hrW), hrW,
-        skip, out, out.length / 3, hostThreads());
-  }
-
-  /**
-   * An MLP's first-layer feature projection of a chunk's rows, feature-major for
-   * {@link VectorMlp}: (hidden width, stride), stride a multiple of the kernel's lane span.
-   */
-  private record FeatureMajor(float[] data, int stride) {
-    static FeatureMajor of(NDManager chunk, NDArray rows, PixelMlp mlp, int span) {
-      NDArray z = mlp.projectFeatures(rows); // (k, firstWidth): the constant column is unused
-      z.attach(chunk);
-      NDArray byFeature = z.transpose(1, 0);
-      byFeature.attach(chunk);
-      int k = (int) z.getShape().get(0);
-      // libtorch lays out the transpose (a view, copied when read)
-      float[] data = byFeature.toFloatArray();
-      if (k % span == 0) {
-        return new FeatureMajor(data, k);
-      }
-      int stride = (k + span - 1) / span * span;
-      int width = mlp.hiddenWidth(0);
-      float[] padded = new float[width * stride];
-      for (int i = 0; i < width; i++) {
-        System.arraycopy(data, i * k, padded, i * stride, k);
-      }
-      return new FeatureMajor(padded, stride);
+  private void upsampleOnHost(PlanarFeatures planar, ChunkRoutes routes, int p0, int p1,
+      int regionWidth, byte[] heavyFlags, float[] out, int hrW) {
+    int k = p1 - p0;
+    int[] corner = hrCorners(p0, p1, regionWidth, hrW);
+    boolean parallel = hostThreads();
+    int plane = out.length / 3;
+    if (routes.allHeavy()) {
+      heavyOnHost.addTo(heavyOnHost.project(planar, p0, k, parallel), heavyOnHost.stride(k), k,
+          scale, corner, hrW, null, out, plane, parallel);
+      return;
+    }
+    if (routes.heavyCount() < routes.size()) {
+      lightOnHost.addTo(lightOnHost.project(planar, p0, k, parallel), lightOnHost.stride(k), k,
+          scale, corner, hrW, heavyFlags, out, plane, parallel);
+    }
+    ChunkRoutes.Path heavyRows = routes.heavy();
+    if (heavyRows.size() > 0) {
+      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, parallel),
+          heavyOnHost.stride(k), heavyRows.lrIndex(), heavyRows.offsetIndex(),
+          heavyRows.hrIndex(), out, plane, parallel);
     }
   }
 

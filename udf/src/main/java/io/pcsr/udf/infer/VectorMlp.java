@@ -2,6 +2,7 @@ package io.pcsr.udf.infer;
 
 import io.pcsr.udf.concurrent.HostLoops;
 import io.pcsr.udf.model.PixelMlp;
+import io.pcsr.udf.model.PlanarFeatures;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -29,6 +30,9 @@ final class VectorMlp {
   private final int lanes = SPECIES.length();
   private final int span = GROUPS * lanes;
   private final int firstWidth;
+  /** The first layer's weight on the features, (firstWidth rounded up to even, C). */
+  private final float[] projection;
+  private final float[] noBias;
   private final float[] offsetBias; // (s2, firstWidth)
   private final float[][] weights; // per later layer, (out, in) row-major
   private final float[][] biases;
@@ -44,6 +48,12 @@ final class VectorMlp {
     for (int t = 0; t < s2; t++) {
       System.arraycopy(withCarry, t * stride, offsetBias, t * firstWidth, firstWidth);
     }
+    // padded to an even count of outputs, as the later layers are (see below)
+    int projected = firstWidth + (firstWidth & 1);
+    float[] onFeatures = mlp.featureWeight();
+    this.projection = java.util.Arrays.copyOf(onFeatures,
+        projected * (onFeatures.length / firstWidth));
+    this.noBias = new float[projected];
     int layers = mlp.layerCount() - 1;
     this.weights = new float[layers][];
     this.biases = new float[layers][];
@@ -80,6 +90,32 @@ final class VectorMlp {
   /** LR pixels per pass: a chunk's feature table is padded to a multiple of this. */
   int span() {
     return span;
+  }
+
+  /**
+   * The first layer's projection of region pixels [p0, p0 + k)'s features, feature-major:
+   * (first width rounded up to even, stride) with stride k rounded up to {@link #span()}, the
+   * table that {@link #addTo}, {@link #probabilities} and {@link #addGathered} read. On the
+   * host, each weight meets a whole vector of pixels of one channel. Through libtorch (a
+   * product, its transpose, a copy out and padding), a 2K image's projections took 75-80 ms of
+   * its 0.7-0.9 s on two threads (fifteenth stop).
+   *
+   * @param parallel spread the spans over the common pool
+   */
+  float[] project(PlanarFeatures features, int p0, int k, boolean parallel) {
+    if (span > PlanarFeatures.SLACK) {
+      throw new IllegalStateException(span + " lanes per span read past the features' slack");
+    }
+    int stride = stride(k);
+    float[] table = new float[noBias.length * stride];
+    HostLoops.forEach(stride / span, parallel, s -> layer(features.data(), p0 + s * span,
+        features.stride(), table, s * span, stride, projection, noBias, false));
+    return table;
+  }
+
+  /** k rounded up to whole spans. */
+  int stride(int k) {
+    return (k + span - 1) / span * span;
   }
 
   /** Output width of the MLP's last layer. */
@@ -137,14 +173,12 @@ final class VectorMlp {
    * Adds an upsampler's RGB for chosen rows of a chunk only (the heavy rows of a mixed chunk):
    * row r is LR pixel {@code lr[r]} of the chunk at sub-pixel offset {@code offset[r]}, added at
    * HR raster index {@code target[r]} of each band. A span of rows at a time sits across the
-   * lanes. The first layer gathers each row's projected features from a row-major table, one
-   * LR pixel's features contiguous, with a vector gather per feature and lane group. (A scalar
-   * loop over the feature-major table that {@link #addTo} reads took 30 % as long as the heavy
-   * MLP's layers; over the row-major table, about as long; the gathers halved it.) A row's
-   * arithmetic is the same as in {@link #addTo}, so a pixel gets the same value whichever of
-   * the two its chunk takes.
+   * lanes. The first layer gathers the rows' projected features with a vector gather per
+   * feature and lane group. (A scalar loop took 30 % as long as the heavy MLP's layers; the
+   * gathers halved that.) A row's arithmetic is the same as in {@link #addTo}, so a pixel gets
+   * the same value whichever of the two its chunk takes.
    *
-   * @param features row-major projected features: LR pixel q's at [q * stride, + firstWidth)
+   * @param features {@link #project}'s table for the chunk, (first width, stride)
    * @param parallel spread the rows over the common pool
    */
   void addGathered(float[] features, int stride, long[] lr, long[] offset, int[] target,
@@ -217,7 +251,7 @@ final class VectorMlp {
     float[] in = scratch[0];
     float[] res = scratch[1];
     for (int l = 0; l < weights.length; l++) {
-      layer(in, res, weights[l], biases[l], l < weights.length - 1);
+      layer(in, 0, span, res, 0, span, weights[l], biases[l], l < weights.length - 1);
       float[] swap = in;
       in = res;
       res = swap;
@@ -238,21 +272,20 @@ final class VectorMlp {
   }
 
   /**
-   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list, from row-major features: one
-   * gather load per feature and lane group, with the lanes past m repeating the last row (their
-   * outputs are computed and dropped). {@code rowAt} and {@code biasAt} receive the lanes'
-   * indexes into the two tables.
+   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list: one gather load per feature
+   * and lane group from each table, with the lanes past m repeating the last row (their outputs
+   * are computed and dropped). {@code rowAt} and {@code biasAt} receive the lanes' indexes.
    */
   private void firstLayerGathered(float[] features, int stride, long[] lr, long[] offset,
       int r0, int m, float[] dst, int[] rowAt, int[] biasAt) {
     for (int g = 0; g < span; g++) {
       int r = r0 + Math.min(g, m - 1);
-      rowAt[g] = (int) lr[r] * stride;
+      rowAt[g] = (int) lr[r];
       biasAt[g] = (int) offset[r] * firstWidth;
     }
     for (int i = 0; i < firstWidth; i++) {
       for (int v = 0; v < GROUPS; v++) {
-        FloatVector f = FloatVector.fromArray(SPECIES, features, i, rowAt, v * lanes);
+        FloatVector f = FloatVector.fromArray(SPECIES, features, i * stride, rowAt, v * lanes);
         FloatVector b = FloatVector.fromArray(SPECIES, offsetBias, i, biasAt, v * lanes);
         f.add(b).max(0f).intoArray(dst, i * span + v * lanes);
       }
@@ -260,13 +293,16 @@ final class VectorMlp {
   }
 
   /**
-   * dst(out, span) = W src(in, span) + b, optionally ReLU'd. Two outputs by four lane groups per
-   * pass: each weight broadcast feeds four fused multiply-adds and each input load two, with
-   * eight accumulators in registers (measured against two by two and four by two: 45 ms against
+   * dst(out, span) = W src(in, span) + b, optionally ReLU'd, for the span of columns at
+   * {@code srcAt} and {@code dstAt} of tables whose rows are {@code srcStride} and
+   * {@code dstStride} floats apart. Two outputs by four lane groups per pass: each weight
+   * broadcast feeds four fused multiply-adds and each input load two, with eight accumulators
+   * in registers (measured against two by two and four by two: 45 ms against
    * 50 and 51 for the light MLP of a 2K image, one core). The stores are written out in place:
    * passing the vectors to a helper method made C2 box them, and the engine 3.5x slower.
    */
-  private void layer(float[] src, float[] dst, float[] w, float[] bias, boolean relu) {
+  private void layer(float[] src, int srcAt, int srcStride, float[] dst, int dstAt,
+      int dstStride, float[] w, float[] bias, boolean relu) {
     int out = bias.length; // even (see the constructor)
     int in = w.length / out;
     for (int j = 0; j < out; j += 2) {
@@ -281,7 +317,7 @@ final class VectorMlp {
       int r0 = j * in;
       int r1 = r0 + in;
       for (int i = 0; i < in; i++) {
-        int at = i * span;
+        int at = srcAt + i * srcStride;
         FloatVector x0 = FloatVector.fromArray(SPECIES, src, at);
         FloatVector x1 = FloatVector.fromArray(SPECIES, src, at + lanes);
         FloatVector x2 = FloatVector.fromArray(SPECIES, src, at + 2 * lanes);
@@ -303,11 +339,12 @@ final class VectorMlp {
         a2 = a2.max(0f);
         a3 = a3.max(0f);
       }
-      a0.intoArray(dst, j * span);
-      a1.intoArray(dst, j * span + lanes);
-      a2.intoArray(dst, j * span + 2 * lanes);
-      a3.intoArray(dst, j * span + 3 * lanes);
-      int next = (j + 1) * span;
+      int here = dstAt + j * dstStride;
+      a0.intoArray(dst, here);
+      a1.intoArray(dst, here + lanes);
+      a2.intoArray(dst, here + 2 * lanes);
+      a3.intoArray(dst, here + 3 * lanes);
+      int next = here + dstStride;
       if (relu) {
         c0 = c0.max(0f);
         c1 = c1.max(0f);

@@ -27,6 +27,19 @@ public interface Backbone extends AutoCloseable {
   }
 
   /**
+   * The features of the LR rectangle (y0, x0, h, w) as {@link PlanarFeatures}, for the host MLP
+   * kernels: by default libtorch's features, transposed; a backbone with host kernels hands
+   * over its own rows without making a tensor of them.
+   */
+  default PlanarFeatures planarFeatures(NDArray lrNhwc, HostSimd host, int y0, int x0, int h,
+      int w) {
+    try (NDArray f = features(lrNhwc, host)) {
+      return PlanarFeatures.fromChannelsLast(f, Math.toIntExact(lrNhwc.getShape().get(2)), y0, x0,
+          h, w);
+    }
+  }
+
+  /**
    * Whether {@link #features(NDArray, HostSimd)} has host kernels for this network's shape. Call
    * only where the vector module is resolved.
    */

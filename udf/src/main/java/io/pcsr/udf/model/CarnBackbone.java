@@ -58,6 +58,14 @@ public final class CarnBackbone implements Backbone {
     }
   }
 
+  @Override public PlanarFeatures planarFeatures(NDArray x, HostSimd host, int y0, int x0, int h,
+      int w) {
+    if (host.enabled() && hasHostKernels() && readable(x)) {
+      return onHost().planarFeatures(x, host.parallel(), y0, x0, h, w);
+    }
+    return Backbone.super.planarFeatures(x, host, y0, x0, h, w);
+  }
+
   /** Whether the host path reads {@code x}: float32 on the CPU, NHWC. */
   private static boolean readable(NDArray x) {
     return !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32

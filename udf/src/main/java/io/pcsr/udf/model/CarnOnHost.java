@@ -33,10 +33,19 @@ final class CarnOnHost {
 
   /** (N, h, w, 3) float32 CPU tensor -> (N, h, w, nf) features, a new tensor of its manager. */
   NDArray features(NDArray lrNhwc, boolean parallel) {
+    return rows(lrNhwc, parallel).toNhwc(lrNhwc.getManager());
+  }
+
+  /** The rectangle (y0, x0, h, w) of image 0's features, channel by channel, for the host MLPs. */
+  PlanarFeatures planarFeatures(NDArray lrNhwc, boolean parallel, int y0, int x0, int h, int w) {
+    return PlanarFeatures.fromChannelRows(rows(lrNhwc, parallel), y0, x0, h, w);
+  }
+
+  private ChannelRows rows(NDArray lrNhwc, boolean parallel) {
     RowsPool pool = new RowsPool();
     ChannelRows image = ChannelRows.fromNhwc(lrNhwc, pool);
     ChannelRows c0 = entry.apply(new ChannelRows[] {image}, null, pool, parallel);
-    return outer.run(c0, blocks, pool, parallel).toNhwc(lrNhwc.getManager());
+    return outer.run(c0, blocks, pool, parallel);
   }
 
   /** A unit applied inside a cascade: a block at the top level, a residual block inside one. */

@@ -142,6 +142,19 @@ public final class PixelMlp implements AutoCloseable {
   /** Weight of linear layer {@code l >= 1}, (out, in) row-major; a copy. */
   public float[] layerWeight(int l) { return hostWeights.get(l - 1).clone(); }
 
+  /**
+   * The first layer's weight on the features, (hiddenWidth(0), featureDim) row-major: what
+   * {@link #projectFeatures} multiplies by, for kernels outside libtorch; a copy.
+   */
+  public float[] featureWeight() {
+    int in = featureDim + 4;
+    float[] w = new float[widths[0] * featureDim];
+    for (int o = 0; o < widths[0]; o++) {
+      System.arraycopy(firstWeight, o * in, w, o * featureDim, featureDim);
+    }
+    return w;
+  }
+
   /** Bias of linear layer {@code l >= 1}; a copy. */
   public float[] layerBias(int l) { return hostBiases.get(l - 1).clone(); }
 
