@@ -63,8 +63,9 @@ public final class PcsrEngine implements AutoCloseable {
    */
   private final int heavyBlockRows;
   /**
-   * Host-side loops over the common pool: on a GPU (see {@link HostLoops}); the light
-   * upsampler on the host also when libtorch itself was given more than one thread.
+   * Host-side loops over the common pool whatever libtorch's threads: on a GPU (see
+   * {@link HostLoops}); on a CPU they are when libtorch was given several threads
+   * ({@link #hostThreads}).
    */
   private final boolean hostParallel;
   /** Values per piece when adding an upsampler's raster rows in parallel. */
@@ -179,9 +180,10 @@ public final class PcsrEngine implements AutoCloseable {
 
   /**
    * Whether the host's per-pixel loops (residual, adds, refinement, routing) run on the common
-   * pool: where the model is on a GPU.
+   * pool: where the model is on a GPU, or libtorch was given several threads (a local run;
+   * a Spark task has one). Each gives the same numbers split or not.
    */
-  public boolean hostLoopsParallel() { return hostParallel; }
+  public boolean hostLoopsParallel() { return hostThreads(); }
 
   /** Whether the backbone runs on the JVM's SIMD units. */
   public boolean backboneOnHost() { return backboneOnHost; }
@@ -408,7 +410,8 @@ public final class PcsrEngine implements AutoCloseable {
       throw new IllegalArgumentException("flags for " + heavyFlags.length + " pixels, region has "
           + hrH * hrW);
     }
-    float[] out = BilinearResidual.compute(c.lr, region, scale, hostParallel);
+    boolean parallel = hostThreads();
+    float[] out = BilinearResidual.compute(c.lr, region, scale, parallel);
     int n = region.pixels();
     long heavy = 0;
     long lightRows = 0;
@@ -441,7 +444,7 @@ public final class PcsrEngine implements AutoCloseable {
       }
     }
     if (refine) {
-      io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW, hostParallel);
+      io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW, parallel);
     }
     long total = (long) hrH * hrW;
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
@@ -566,7 +569,7 @@ public final class PcsrEngine implements AutoCloseable {
     }
     ChunkRoutes.Path heavyRows = routes.heavy();
     if (heavyRows.size() > 0) {
-      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, parallel),
+      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex(), parallel),
           heavyOnHost.stride(k), heavyRows.lrIndex(), heavyRows.offsetIndex(),
           heavyRows.hrIndex(), out, plane, parallel);
     }

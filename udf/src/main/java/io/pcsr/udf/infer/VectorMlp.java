@@ -103,13 +103,34 @@ final class VectorMlp {
    * @param parallel spread the spans over the common pool
    */
   float[] project(PlanarFeatures features, int p0, int k, boolean parallel) {
+    return project(features, p0, k, null, parallel);
+  }
+
+  /**
+   * As {@link #project}, for the spans of pixels that {@code rows} name only (the heavy rows
+   * of a mixed chunk); the others are left zero. At ADM, most spans of a 2K image's chunks
+   * have no heavy row.
+   */
+  float[] project(PlanarFeatures features, int p0, int k, long[] rows, boolean parallel) {
     if (span > PlanarFeatures.SLACK) {
       throw new IllegalStateException(span + " lanes per span read past the features' slack");
     }
     int stride = stride(k);
     float[] table = new float[noBias.length * stride];
-    HostLoops.forEach(stride / span, parallel, s -> layer(features.data(), p0 + s * span,
-        features.stride(), table, s * span, stride, projection, noBias, false));
+    boolean[] wanted = new boolean[stride / span];
+    if (rows == null) {
+      java.util.Arrays.fill(wanted, true);
+    } else {
+      for (long q : rows) {
+        wanted[(int) q / span] = true;
+      }
+    }
+    HostLoops.forEach(wanted.length, parallel, s -> {
+      if (wanted[s]) {
+        layer(features.data(), p0 + s * span, features.stride(), table, s * span, stride,
+            projection, noBias, false);
+      }
+    });
     return table;
   }
 
