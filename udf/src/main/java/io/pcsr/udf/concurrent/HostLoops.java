@@ -1,5 +1,8 @@
 package io.pcsr.udf.concurrent;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -22,6 +25,55 @@ public final class HostLoops {
       for (int i = 0; i < n; i++) {
         body.accept(i);
       }
+    }
+  }
+
+  /**
+   * body(i) for i in [0, n), each thread of the common pool and this one claiming the next i
+   * until none is left: for items of uneven cost (a mixed chunk's heavy rows). A parallel
+   * stream splits the range into a few fixed pieces up front, and the thread with the heavy
+   * end of the image finishes last.
+   */
+  public static void forEachClaimed(int n, boolean parallel, IntConsumer body) {
+    int helpers = parallel ? Math.min(n - 1, ForkJoinPool.getCommonPoolParallelism()) : 0;
+    if (helpers < 1) {
+      forEach(n, false, body);
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Runnable claim = () -> {
+      try {
+        for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+          body.accept(i);
+        }
+      } catch (RuntimeException | Error e) {
+        next.set(n); // the others stop at their next claim
+        throw e;
+      }
+    };
+    ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
+    for (int t = 0; t < helpers; t++) {
+      tasks[t] = ForkJoinPool.commonPool().submit(claim);
+    }
+    RuntimeException failure = null;
+    try {
+      claim.run();
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (ForkJoinTask<?> task : tasks) {
+      try {
+        task.join(); // a helper not yet started runs here, and finds nothing left to claim
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -304,12 +304,14 @@ public final class PcsrEngine implements AutoCloseable {
     int n = region.pixels();
     int hrW = region.width() * scale;
     if (classifierOnHost != null) {
-      for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+      // a chunk per claim, as when upsampling
+      HostLoops.forEachClaimed((n + chunkLrPixels - 1) / chunkLrPixels, hostThreads(), i -> {
+        int p0 = i * chunkLrPixels;
         int k = Math.min(n, p0 + chunkLrPixels) - p0;
-        float[] projected = classifierOnHost.project(planar, p0, k, hostThreads());
+        float[] projected = classifierOnHost.project(planar, p0, k, false);
         classifierOnHost.probabilities(projected, classifierOnHost.stride(k), k, scale,
-            hrCorners(p0, p0 + k, region.width(), hrW), hrW, pLight, pHeavy, hostThreads());
-      }
+            hrCorners(p0, p0 + k, region.width(), hrW), hrW, pLight, pHeavy, false);
+      });
       return;
     }
     PixelMlp cls = model.classifier();
@@ -413,20 +415,25 @@ public final class PcsrEngine implements AutoCloseable {
     boolean parallel = hostThreads();
     float[] out = BilinearResidual.compute(c.lr, region, scale, parallel);
     int n = region.pixels();
-    long heavy = 0;
-    long lightRows = 0;
-    for (int p0 = 0; p0 < n; p0 += chunkLrPixels) {
+    int chunks = (n + chunkLrPixels - 1) / chunkLrPixels;
+    long[] heavyRows = new long[chunks];
+    long[] lightRows = new long[chunks];
+    if (c.planar != null) {
+      // a chunk per claim, its kernels on one thread: no pool barrier inside a chunk
+      HostLoops.forEachClaimed(chunks, parallel, i -> {
+        int p0 = i * chunkLrPixels;
+        int p1 = Math.min(n, p0 + chunkLrPixels);
+        ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale, false);
+        count(routes, i, heavyRows, lightRows);
+        upsampleOnHost(c.planar, routes, p0, p1, region.width(), heavyFlags, out, hrW);
+      });
+    }
+    for (int i = 0; i < chunks && c.planar == null; i++) {
+      int p0 = i * chunkLrPixels;
       int p1 = Math.min(n, p0 + chunkLrPixels);
       ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale,
           hostParallel);
-      heavy += routes.heavyCount();
-      if (!routes.allHeavy() && routes.heavyCount() < routes.size()) {
-        lightRows += routes.size();
-      }
-      if (c.planar != null) {
-        upsampleOnHost(c.planar, routes, p0, p1, region.width(), heavyFlags, out, hrW);
-        continue;
-      }
+      count(routes, i, heavyRows, lightRows);
       try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
         NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
         rows.attach(chunk);
@@ -447,8 +454,15 @@ public final class PcsrEngine implements AutoCloseable {
       io.pcsr.udf.routing.Refinement.apply(out, heavyFlags, hrH, hrW, parallel);
     }
     long total = (long) hrH * hrW;
+    long heavy = java.util.Arrays.stream(heavyRows).sum();
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
-        lightRows, System.nanoTime() - t0);
+        java.util.Arrays.stream(lightRows).sum(), System.nanoTime() - t0);
+  }
+
+  /** Chunk i's heavy rows, and its rows through the light upsampler (all, when it runs). */
+  private static void count(ChunkRoutes routes, int i, long[] heavyRows, long[] lightRows) {
+    heavyRows[i] = routes.heavyCount();
+    lightRows[i] = routes.heavyCount() < routes.size() ? routes.size() : 0;
   }
 
   /**
@@ -548,30 +562,29 @@ public final class PcsrEngine implements AutoCloseable {
   }
 
   /**
-   * Both upsamplers on LR pixels [p0, p1) on the host: the heavy one densely where the chunk
-   * is heavy throughout; otherwise the light one densely (its result kept where the flag is
-   * 0) and the heavy one on its gathered rows.
+   * Both upsamplers on LR pixels [p0, p1) on the host, on this thread: the heavy one densely
+   * where the chunk is heavy throughout; otherwise the light one densely (its result kept where
+   * the flag is 0) and the heavy one on its gathered rows.
    */
   private void upsampleOnHost(PlanarFeatures planar, ChunkRoutes routes, int p0, int p1,
       int regionWidth, byte[] heavyFlags, float[] out, int hrW) {
     int k = p1 - p0;
     int[] corner = hrCorners(p0, p1, regionWidth, hrW);
-    boolean parallel = hostThreads();
     int plane = out.length / 3;
     if (routes.allHeavy()) {
-      heavyOnHost.addTo(heavyOnHost.project(planar, p0, k, parallel), heavyOnHost.stride(k), k,
-          scale, corner, hrW, null, out, plane, parallel);
+      heavyOnHost.addTo(heavyOnHost.project(planar, p0, k, false), heavyOnHost.stride(k), k,
+          scale, corner, hrW, null, out, plane, false);
       return;
     }
     if (routes.heavyCount() < routes.size()) {
-      lightOnHost.addTo(lightOnHost.project(planar, p0, k, parallel), lightOnHost.stride(k), k,
-          scale, corner, hrW, heavyFlags, out, plane, parallel);
+      lightOnHost.addTo(lightOnHost.project(planar, p0, k, false), lightOnHost.stride(k), k,
+          scale, corner, hrW, heavyFlags, out, plane, false);
     }
     ChunkRoutes.Path heavyRows = routes.heavy();
     if (heavyRows.size() > 0) {
-      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex(), parallel),
+      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex(), false),
           heavyOnHost.stride(k), heavyRows.lrIndex(), heavyRows.offsetIndex(),
-          heavyRows.hrIndex(), out, plane, parallel);
+          heavyRows.hrIndex(), out, plane, false);
     }
   }
 

@@ -79,6 +79,9 @@ final class VectorMlp {
       w = Math.max(w, paddedOut);
     }
     this.widest = w;
+    int buffer = w * span;
+    this.scratch = ThreadLocal.withInitial(() -> new float[][] {new float[buffer],
+        new float[buffer]});
     this.outputs = mlp.outDim();
   }
 
@@ -238,14 +241,21 @@ final class VectorMlp {
     void accept(float[] output, int q, int n, int hrOffset);
   }
 
-  /** The MLP over every span of every sub-pixel offset; offsets write disjoint HR pixels. */
+  /**
+   * The MLP over every sub-pixel offset of every span, a span's offsets one after the other:
+   * its projected features stay in L1 for all of them, and split over threads each thread
+   * writes HR pixels of its own. (Split by offset, two threads wrote alternate floats of the
+   * same cache lines.)
+   */
   private void eachSpan(float[] features, int stride, int k, int scale, int hrWidth,
       boolean parallel, SpanSink sink) {
-    HostLoops.forEach(scale * scale, parallel, t -> {
+    HostLoops.forEach((k + span - 1) / span, parallel, s -> {
       float[][] scratch = scratch();
-      int offset = (t / scale) * hrWidth + t % scale;
-      for (int q = 0; q < k; q += span) {
-        sink.accept(forward(features, stride, q, t, scratch), q, Math.min(span, k - q), offset);
+      int q = s * span;
+      int n = Math.min(span, k - q);
+      for (int t = 0; t < scale * scale; t++) {
+        int offset = (t / scale) * hrWidth + t % scale;
+        sink.accept(forward(features, stride, q, t, scratch), q, n, offset);
       }
     });
   }
@@ -256,10 +266,16 @@ final class VectorMlp {
     }
   }
 
-  /** Two activation buffers of the widest layer. */
+  /**
+   * Two activation buffers of the widest layer, this thread's: every pool task of every chunk
+   * needs a pair (38 KB for the heavy MLP), and made anew each time they were 68 MB of zeroed
+   * allocation per 2K image.
+   */
   private float[][] scratch() {
-    return new float[][] {new float[widest * span], new float[widest * span]};
+    return scratch.get();
   }
+
+  private final ThreadLocal<float[][]> scratch;
 
   /** The MLP on LR pixels [q, q + span) at offset t; returns the buffer holding its output. */
   private float[] forward(float[] features, int stride, int q, int t, float[][] scratch) {
