@@ -24,9 +24,11 @@ import io.pcsr.udf.model.PlanarFeatures;
  * one matrix product on their features, and the s^2 sub-pixel offsets only add a bias. The
  * light upsampler (about a tenth of the heavy one's cost) runs densely over the chunk; the heavy
  * one sees only the rows routed to it, so wall time follows the heavy share. On a CPU with the
- * Vector API all three MLPs run in {@link VectorMlp}, and the heavy rows are gathered into its
- * lanes; otherwise (a GPU, float16, no Vector API) an embedding lookup gathers them for
- * libtorch. A chunk whose rows are all heavy needs no gather and runs densely too.
+ * Vector API all three MLPs run in {@link VectorMlp}, first layer included, on the region's
+ * features laid out channel by channel ({@link PlanarFeatures}), and the heavy rows are
+ * gathered into its lanes; several threads then split the region by chunk. Otherwise (a GPU,
+ * float16, no Vector API) the features stay a tensor and an embedding lookup gathers the heavy
+ * rows for libtorch. A chunk whose rows are all heavy needs no gather and runs densely too.
  *
  * <p>Precision: the engine computes in the model's {@link io.pcsr.udf.model.Precision}. The LR
  * input is converted once before the backbone; class probabilities and RGB come back as
@@ -308,9 +310,9 @@ public final class PcsrEngine implements AutoCloseable {
       HostLoops.forEachClaimed((n + chunkLrPixels - 1) / chunkLrPixels, hostThreads(), i -> {
         int p0 = i * chunkLrPixels;
         int k = Math.min(n, p0 + chunkLrPixels) - p0;
-        float[] projected = classifierOnHost.project(planar, p0, k, false);
+        float[] projected = classifierOnHost.project(planar, p0, k);
         classifierOnHost.probabilities(projected, classifierOnHost.stride(k), k, scale,
-            hrCorners(p0, p0 + k, region.width(), hrW), hrW, pLight, pHeavy, false);
+            hrCorners(p0, p0 + k, region.width(), hrW), hrW, pLight, pHeavy);
       });
       return;
     }
@@ -572,19 +574,19 @@ public final class PcsrEngine implements AutoCloseable {
     int[] corner = hrCorners(p0, p1, regionWidth, hrW);
     int plane = out.length / 3;
     if (routes.allHeavy()) {
-      heavyOnHost.addTo(heavyOnHost.project(planar, p0, k, false), heavyOnHost.stride(k), k,
-          scale, corner, hrW, null, out, plane, false);
+      heavyOnHost.addTo(heavyOnHost.project(planar, p0, k), heavyOnHost.stride(k), k, scale,
+          corner, hrW, null, out, plane);
       return;
     }
     if (routes.heavyCount() < routes.size()) {
-      lightOnHost.addTo(lightOnHost.project(planar, p0, k, false), lightOnHost.stride(k), k,
-          scale, corner, hrW, heavyFlags, out, plane, false);
+      lightOnHost.addTo(lightOnHost.project(planar, p0, k), lightOnHost.stride(k), k, scale,
+          corner, hrW, heavyFlags, out, plane);
     }
     ChunkRoutes.Path heavyRows = routes.heavy();
     if (heavyRows.size() > 0) {
-      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex(), false),
+      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex()),
           heavyOnHost.stride(k), heavyRows.lrIndex(), heavyRows.offsetIndex(),
-          heavyRows.hrIndex(), out, plane, false);
+          heavyRows.hrIndex(), out, plane);
     }
   }
 

@@ -1,6 +1,5 @@
 package io.pcsr.udf.infer;
 
-import io.pcsr.udf.concurrent.HostLoops;
 import io.pcsr.udf.model.PixelMlp;
 import io.pcsr.udf.model.PlanarFeatures;
 import jdk.incubator.vector.FloatVector;
@@ -102,11 +101,9 @@ final class VectorMlp {
    * host, each weight meets a whole vector of pixels of one channel. Through libtorch (a
    * product, its transpose, a copy out and padding), a 2K image's projections took 75-80 ms of
    * its 0.7-0.9 s on two threads (fifteenth stop).
-   *
-   * @param parallel spread the spans over the common pool
    */
-  float[] project(PlanarFeatures features, int p0, int k, boolean parallel) {
-    return project(features, p0, k, null, parallel);
+  float[] project(PlanarFeatures features, int p0, int k) {
+    return project(features, p0, k, null);
   }
 
   /**
@@ -114,7 +111,7 @@ final class VectorMlp {
    * of a mixed chunk); the others are left zero. At ADM, most spans of a 2K image's chunks
    * have no heavy row.
    */
-  float[] project(PlanarFeatures features, int p0, int k, long[] rows, boolean parallel) {
+  float[] project(PlanarFeatures features, int p0, int k, long[] rows) {
     if (span > PlanarFeatures.SLACK) {
       throw new IllegalStateException(span + " lanes per span read past the features' slack");
     }
@@ -128,12 +125,12 @@ final class VectorMlp {
         wanted[(int) q / span] = true;
       }
     }
-    HostLoops.forEach(wanted.length, parallel, s -> {
+    for (int s = 0; s < wanted.length; s++) {
       if (wanted[s]) {
         layer(features.data(), p0 + s * span, features.stride(), table, s * span, stride,
             projection, noBias, false);
       }
-    });
+    }
     return table;
   }
 
@@ -154,12 +151,11 @@ final class VectorMlp {
    * @param features feature-major projected features, (firstWidth, stride) with stride a
    *     multiple of {@link #span()} and at least k (the padding is computed and dropped)
    * @param corner HR raster index of each LR pixel's top-left sub-pixel
-   * @param parallel spread the sub-pixel offsets over the common pool
    */
   void addTo(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
-      byte[] skip, float[] out, int plane, boolean parallel) {
+      byte[] skip, float[] out, int plane) {
     requireOutputs(3);
-    eachSpan(features, stride, k, scale, hrWidth, parallel, (rgb, q, n, offset) -> {
+    eachSpan(features, stride, k, scale, hrWidth, (rgb, q, n, offset) -> {
       for (int g = 0; g < n; g++) {
         int at = corner[q + g] + offset;
         if (skip == null || skip[at] == 0) {
@@ -177,9 +173,9 @@ final class VectorMlp {
    * softmax probabilities. Arguments as for {@link #addTo}.
    */
   void probabilities(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
-      float[] pLight, float[] pHeavy, boolean parallel) {
+      float[] pLight, float[] pHeavy) {
     requireOutputs(2);
-    eachSpan(features, stride, k, scale, hrWidth, parallel, (d, q, n, offset) -> {
+    eachSpan(features, stride, k, scale, hrWidth, (d, q, n, offset) -> {
       for (int v = 0; v < 2 * span; v += lanes) {
         FloatVector x = FloatVector.fromArray(SPECIES, d, v);
         FloatVector.broadcast(SPECIES, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f))
@@ -203,38 +199,26 @@ final class VectorMlp {
    * the same value whichever of the two its chunk takes.
    *
    * @param features {@link #project}'s table for the chunk, (first width, stride)
-   * @param parallel spread the rows over the common pool
    */
   void addGathered(float[] features, int stride, long[] lr, long[] offset, int[] target,
-      float[] out, int plane, boolean parallel) {
+      float[] out, int plane) {
     requireOutputs(3);
     int n = target.length;
-    int spans = (n + span - 1) / span;
-    // a piece of spans per task, each with its own activation buffers
-    int pieces = Math.min(spans, parallel ? GATHER_PIECES : 1);
-    HostLoops.forEach(pieces, parallel, piece -> {
-      float[][] scratch = scratch();
-      int[] rowAt = new int[span];
-      int[] biasAt = new int[span];
-      int s0 = (int) ((long) spans * piece / pieces);
-      int s1 = (int) ((long) spans * (piece + 1) / pieces);
-      for (int s = s0; s < s1; s++) {
-        int r0 = s * span;
-        int m = Math.min(span, n - r0);
-        firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0], rowAt, biasAt);
-        float[] rgb = laterLayers(scratch);
-        for (int g = 0; g < m; g++) {
-          int at = target[r0 + g];
-          out[at] += rgb[g];
-          out[plane + at] += rgb[span + g];
-          out[2 * plane + at] += rgb[2 * span + g];
-        }
+    float[][] scratch = scratch();
+    int[] rowAt = new int[span];
+    int[] biasAt = new int[span];
+    for (int r0 = 0; r0 < n; r0 += span) {
+      int m = Math.min(span, n - r0);
+      firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0], rowAt, biasAt);
+      float[] rgb = laterLayers(scratch);
+      for (int g = 0; g < m; g++) {
+        int at = target[r0 + g];
+        out[at] += rgb[g];
+        out[plane + at] += rgb[span + g];
+        out[2 * plane + at] += rgb[2 * span + g];
       }
-    });
+    }
   }
-
-  /** Pieces of rows that {@link #addGathered} hands the common pool at most. */
-  private static final int GATHER_PIECES = 16;
 
   /** What to do with one span's output: (outputs, span) values for LR pixels [q, q + n). */
   private interface SpanSink {
@@ -242,22 +226,19 @@ final class VectorMlp {
   }
 
   /**
-   * The MLP over every sub-pixel offset of every span, a span's offsets one after the other:
-   * its projected features stay in L1 for all of them, and split over threads each thread
-   * writes HR pixels of its own. (Split by offset, two threads wrote alternate floats of the
-   * same cache lines.)
+   * The MLP over every sub-pixel offset of every span, a span's offsets one after the other, so
+   * that its projected features stay in L1 for all of them.
    */
   private void eachSpan(float[] features, int stride, int k, int scale, int hrWidth,
-      boolean parallel, SpanSink sink) {
-    HostLoops.forEach((k + span - 1) / span, parallel, s -> {
-      float[][] scratch = scratch();
-      int q = s * span;
+      SpanSink sink) {
+    float[][] scratch = scratch();
+    for (int q = 0; q < k; q += span) {
       int n = Math.min(span, k - q);
       for (int t = 0; t < scale * scale; t++) {
         int offset = (t / scale) * hrWidth + t % scale;
         sink.accept(forward(features, stride, q, t, scratch), q, n, offset);
       }
-    });
+    }
   }
 
   private void requireOutputs(int n) {
@@ -267,9 +248,9 @@ final class VectorMlp {
   }
 
   /**
-   * Two activation buffers of the widest layer, this thread's: every pool task of every chunk
-   * needs a pair (38 KB for the heavy MLP), and made anew each time they were 68 MB of zeroed
-   * allocation per 2K image.
+   * Two activation buffers of the widest layer, this thread's: each kernel call (one per chunk)
+   * needs a pair (38 KB for the heavy MLP); one pair per pool task of every chunk was 68 MB of
+   * zeroed allocation per 2K image.
    */
   private float[][] scratch() {
     return scratch.get();

@@ -62,8 +62,9 @@ public record PlanarFeatures(float[] data, int channels, int pixels, int stride)
   /** The rectangle (y0, x0, h, w) of image 0 of the host backbone's rows. */
   static PlanarFeatures fromChannelRows(ChannelRows rows, int y0, int x0, int h, int w) {
     PlanarFeatures out = empty(rows.channels(), h * w);
-    for (int c = 0; c < rows.channels(); c++) {
-      for (int y = 0; y < h; y++) {
+    // row by row: a row's channels lie one after the other in the rows' memory
+    for (int y = 0; y < h; y++) {
+      for (int c = 0; c < rows.channels(); c++) {
         System.arraycopy(rows.data(), rows.at(0, c, y0 + y) + x0, out.data,
             c * out.stride + y * w, w);
       }
