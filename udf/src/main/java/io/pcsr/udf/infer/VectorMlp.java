@@ -33,6 +33,11 @@ final class VectorMlp {
   private final float[] projection;
   private final float[] noBias;
   private final float[] offsetBias; // (s2, firstWidth)
+  /**
+   * The same, (firstWidth, s2), where s2 is one lane group (x4 on 16 lanes); else null: a
+   * feature's biases for every offset of an LR pixel in one load.
+   */
+  private final float[] biasByOffset;
   private final float[][] weights; // per later layer, (out, in) row-major
   private final float[][] biases;
   private final int widest;
@@ -46,6 +51,16 @@ final class VectorMlp {
     this.offsetBias = new float[s2 * firstWidth];
     for (int t = 0; t < s2; t++) {
       System.arraycopy(withCarry, t * stride, offsetBias, t * firstWidth, firstWidth);
+    }
+    if (s2 == lanes) {
+      biasByOffset = new float[firstWidth * s2];
+      for (int t = 0; t < s2; t++) {
+        for (int i = 0; i < firstWidth; i++) {
+          biasByOffset[i * s2 + t] = offsetBias[t * firstWidth + i];
+        }
+      }
+    } else {
+      biasByOffset = null;
     }
     // padded to an even count of outputs, as the later layers are (see below)
     int projected = firstWidth + (firstWidth & 1);
@@ -193,12 +208,18 @@ final class VectorMlp {
    * Adds an upsampler's RGB for chosen rows of a chunk only (the heavy rows of a mixed chunk):
    * row r is LR pixel {@code lr[r]} of the chunk at sub-pixel offset {@code offset[r]}, added at
    * HR raster index {@code target[r]} of each band. A span of rows at a time sits across the
-   * lanes. The first layer gathers the rows' projected features with a vector gather per
-   * feature and lane group. (A scalar loop took 30 % as long as the heavy MLP's layers; the
-   * gathers halved that.) A row's arithmetic is the same as in {@link #addTo}, so a pixel gets
-   * the same value whichever of the two its chunk takes.
+   * lanes, and a row's arithmetic is the same as in {@link #addTo}, so a pixel gets the same
+   * value whichever of the two its chunk takes.
+   *
+   * <p>Where a lane group holds as many sub-pixels as the scale gives an LR pixel (16 lanes at
+   * x4), an LR pixel heavy throughout fills one group by itself: its first layer is one
+   * broadcast feature plus the offsets' biases, a plain load. The other rows go through the
+   * lanes in groups of any LR pixels, each feature and bias fetched with a vector gather. (A
+   * scalar loop took 30 % as long as the heavy MLP's layers; the gathers halved that.)
    *
    * @param features {@link #project}'s table for the chunk, (first width, stride)
+   * @param lr the rows' LR pixels, each pixel's rows together and in offset order (as
+   *     {@link ChunkRoutes} lists them)
    */
   void addGathered(float[] features, int stride, long[] lr, long[] offset, int[] target,
       float[] out, int plane) {
@@ -207,16 +228,46 @@ final class VectorMlp {
     float[][] scratch = scratch();
     int[] rowAt = new int[span];
     int[] biasAt = new int[span];
-    for (int r0 = 0; r0 < n; r0 += span) {
-      int m = Math.min(span, n - r0);
-      firstLayerGathered(features, stride, lr, offset, r0, m, scratch[0], rowAt, biasAt);
-      float[] rgb = laterLayers(scratch);
-      for (int g = 0; g < m; g++) {
-        int at = target[r0 + g];
-        out[at] += rgb[g];
-        out[plane + at] += rgb[span + g];
-        out[2 * plane + at] += rgb[2 * span + g];
+    // rows of whole pixels (a group each) and the rest, by their first row in the list
+    int[] whole = new int[n / lanes + 1];
+    int[] rest = new int[n];
+    int wholeCount = 0;
+    int restCount = 0;
+    boolean byPixel = biasByOffset != null;
+    for (int r = 0; r < n; ) {
+      if (byPixel && offset[r] == 0 && r + lanes <= n && lr[r + lanes - 1] == lr[r]) {
+        whole[wholeCount++] = r;
+        r += lanes;
+      } else {
+        rest[restCount++] = r++;
       }
+    }
+    int[] lane = new int[span]; // the list row of each lane
+    for (int w0 = 0; w0 < wholeCount; w0 += GROUPS) {
+      int groups = Math.min(GROUPS, wholeCount - w0);
+      for (int g = 0; g < span; g++) {
+        lane[g] = whole[w0 + Math.min(g / lanes, groups - 1)] + g % lanes;
+      }
+      firstLayerWhole(features, stride, lr, lane, scratch[0]);
+      addRows(laterLayers(scratch), lane, groups * lanes, target, out, plane);
+    }
+    for (int r0 = 0; r0 < restCount; r0 += span) {
+      int m = Math.min(span, restCount - r0);
+      for (int g = 0; g < span; g++) {
+        lane[g] = rest[r0 + Math.min(g, m - 1)];
+      }
+      firstLayerGathered(features, stride, lr, offset, lane, scratch[0], rowAt, biasAt);
+      addRows(laterLayers(scratch), lane, m, target, out, plane);
+    }
+  }
+
+  /** Adds lanes [0, m) of an RGB output to their rows' HR pixels. */
+  private void addRows(float[] rgb, int[] lane, int m, int[] target, float[] out, int plane) {
+    for (int g = 0; g < m; g++) {
+      int at = target[lane[g]];
+      out[at] += rgb[g];
+      out[plane + at] += rgb[span + g];
+      out[2 * plane + at] += rgb[2 * span + g];
     }
   }
 
@@ -290,22 +341,36 @@ final class VectorMlp {
   }
 
   /**
-   * {@link #firstLayer} for rows [r0, r0 + m) of a gathered list: one gather load per feature
-   * and lane group from each table, with the lanes past m repeating the last row (their outputs
-   * are computed and dropped). {@code rowAt} and {@code biasAt} receive the lanes' indexes.
+   * {@link #firstLayer} for the list rows in {@code lane}: one gather load per feature and lane
+   * group from each table. {@code rowAt} and {@code biasAt} receive the lanes' indexes.
    */
   private void firstLayerGathered(float[] features, int stride, long[] lr, long[] offset,
-      int r0, int m, float[] dst, int[] rowAt, int[] biasAt) {
+      int[] lane, float[] dst, int[] rowAt, int[] biasAt) {
     for (int g = 0; g < span; g++) {
-      int r = r0 + Math.min(g, m - 1);
-      rowAt[g] = (int) lr[r];
-      biasAt[g] = (int) offset[r] * firstWidth;
+      rowAt[g] = (int) lr[lane[g]];
+      biasAt[g] = (int) offset[lane[g]] * firstWidth;
     }
     for (int i = 0; i < firstWidth; i++) {
       for (int v = 0; v < GROUPS; v++) {
         FloatVector f = FloatVector.fromArray(SPECIES, features, i * stride, rowAt, v * lanes);
         FloatVector b = FloatVector.fromArray(SPECIES, offsetBias, i, biasAt, v * lanes);
         f.add(b).max(0f).intoArray(dst, i * span + v * lanes);
+      }
+    }
+  }
+
+  /**
+   * {@link #firstLayer} for lane groups that each hold one LR pixel's every offset, in order:
+   * the pixel's feature broadcast, plus the offsets' biases for that feature, contiguous in
+   * {@link #biasByOffset}.
+   */
+  private void firstLayerWhole(float[] features, int stride, long[] lr, int[] lane,
+      float[] dst) {
+    for (int v = 0; v < GROUPS; v++) {
+      int pixel = (int) lr[lane[v * lanes]];
+      for (int i = 0; i < firstWidth; i++) {
+        FloatVector.fromArray(SPECIES, biasByOffset, i * lanes)
+            .add(features[i * stride + pixel]).max(0f).intoArray(dst, i * span + v * lanes);
       }
     }
   }
