@@ -3,6 +3,7 @@ package io.pcsr.udf.concurrent;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -41,6 +42,8 @@ public final class HostLoops {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    // the first failure as thrown (a join rethrows a helper's wrapped in a copy)
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable claim = () -> {
       try {
         for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
@@ -48,32 +51,25 @@ public final class HostLoops {
         }
       } catch (RuntimeException | Error e) {
         next.set(n); // the others stop at their next claim
-        throw e;
+        if (!failure.compareAndSet(null, e)) {
+          failure.get().addSuppressed(e);
+        }
       }
     };
     ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[helpers];
     for (int t = 0; t < helpers; t++) {
       tasks[t] = ForkJoinPool.commonPool().submit(claim);
     }
-    RuntimeException failure = null;
-    try {
-      claim.run();
-    } catch (RuntimeException e) {
-      failure = e;
-    }
+    claim.run();
     for (ForkJoinTask<?> task : tasks) {
-      try {
-        task.join(); // a helper not yet started runs here, and finds nothing left to claim
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+      task.join(); // a helper not yet started runs here, and finds nothing left to claim
     }
-    if (failure != null) {
-      throw failure;
+    Throwable e = failure.get();
+    if (e instanceof RuntimeException r) {
+      throw r;
+    }
+    if (e != null) {
+      throw (Error) e;
     }
   }
 }
