@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
  * backbone's convolutions on the host), optionally spread over the JVM's common pool.
  * On a GPU: there one task feeds the device and the host's other cores would idle while these
  * loops run (on an H100, with the count-first ChunkRoutes, a 2K all-heavy image went from 70 to
- * 60 ms). On a CPU only the SIMD kernels, and only where libtorch itself was given several
- * threads: a Spark executor runs one task per core with one torch thread each.
+ * 60 ms). On a CPU only where libtorch itself was given several threads (a local run): a Spark
+ * executor runs one task per core with one torch thread each.
  */
 public final class HostLoops {
   private HostLoops() {}

@@ -65,9 +65,9 @@ public final class PcsrEngine implements AutoCloseable {
    */
   private final int heavyBlockRows;
   /**
-   * Host-side loops over the common pool whatever libtorch's threads: on a GPU (see
-   * {@link HostLoops}); on a CPU they are when libtorch was given several threads
-   * ({@link #hostThreads}).
+   * Whether the host's loops use the common pool whatever libtorch's threads: on a GPU, where
+   * the host's cores would otherwise idle (see {@link HostLoops}). On a CPU they use it only
+   * when libtorch was given several threads ({@link #hostThreads}).
    */
   private final boolean hostParallel;
   /** Values per piece when adding an upsampler's raster rows in parallel. */
