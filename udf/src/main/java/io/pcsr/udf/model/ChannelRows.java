@@ -30,8 +30,8 @@ import java.nio.FloatBuffer;
 record ChannelRows(float[] data, int images, int channels, int height, int width, int slots) {
   /** Pixels per vector. */
   private static final int LANES = 16;
-  /** Pixels per strip of {@link #fromNhwc} and {@link #toNhwc}. */
-  private static final int STRIP = 64;
+  /** Pixels per strip of {@link #fromNhwc}, {@link #toNhwc} and {@link #readStrip}. */
+  static final int STRIP = 64;
 
   ChannelRows(int images, int channels, int height, int width) {
     this(new float[length(images, channels, height, width)], images, channels, height, width, 0);
@@ -85,7 +85,6 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
     ChannelRows rows = pool.take(n, c, h, w);
     FloatBuffer src = floats(x);
     float[] strip = new float[STRIP * c];
-    float[] dst = rows.data;
     int run = rows.runLength();
     for (int i = 0; i < n; i++) {
       for (int y = 0; y < h; y++) {
@@ -93,17 +92,28 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
         int to = rows.at(i, 0, y);
         for (int x0 = 0; x0 < w; x0 += STRIP) {
           int count = Math.min(w, x0 + STRIP) - x0;
-          src.get(from + x0 * c, strip, 0, count * c);
-          for (int ch = 0; ch < c; ch++) {
-            int at = to + ch * run + x0;
-            for (int xx = 0; xx < count; xx++) {
-              dst[at + xx] = strip[xx * c + ch];
-            }
-          }
+          readStrip(src, from + x0 * c, count, c, strip, rows.data, to + x0, run);
         }
       }
     }
     return rows;
+  }
+
+  /**
+   * Pixels [from / channels, + count) of channels-last memory, channel ch's run written at
+   * {@code at + ch * channelStride} of {@code dst}: a strip at a time, so that the strip's
+   * values (13 KB at 52 channels and {@link #STRIP} pixels) stay in L1 while every channel is
+   * written out of them.
+   */
+  static void readStrip(FloatBuffer src, int from, int count, int channels, float[] strip,
+      float[] dst, int at, int channelStride) {
+    src.get(from, strip, 0, count * channels);
+    for (int ch = 0; ch < channels; ch++) {
+      int to = at + ch * channelStride;
+      for (int i = 0; i < count; i++) {
+        dst[to + i] = strip[i * channels + ch];
+      }
+    }
   }
 
   /**
@@ -138,7 +148,7 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
   }
 
   /** A contiguous CPU tensor's own memory (a copy, kept by its manager, otherwise). */
-  private static FloatBuffer floats(NDArray x) {
+  static FloatBuffer floats(NDArray x) {
     return ((PtNDArray) x).toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 }

@@ -2,8 +2,6 @@ package io.pcsr.udf.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
@@ -18,8 +16,6 @@ import java.nio.FloatBuffer;
 public record PlanarFeatures(float[] data, int channels, int pixels, int stride) {
   /** Floats a kernel may read past a channel's last pixel: a lane span of 4 x 16 floats. */
   public static final int SLACK = 64;
-  /** Pixels per strip when reading channels-last memory. */
-  private static final int STRIP = 64;
 
   /** Zeroed features of this shape (zeros in the slack too). */
   static PlanarFeatures empty(int channels, int pixels) {
@@ -30,30 +26,22 @@ public record PlanarFeatures(float[] data, int channels, int pixels, int stride)
 
   /**
    * The rectangle (y0, x0, h, w) of channels-last float32 CPU features, (1, H, W, C) or (H * W,
-   * C) with {@code width} = W; read through libtorch's memory a strip of pixels at a time, whose
-   * channels stay in L1 while every channel is written out of them.
+   * C) with {@code width} = W, read through libtorch's memory a strip of pixels at a time
+   * ({@link ChannelRows#readStrip}).
    */
   public static PlanarFeatures fromChannelsLast(NDArray features, int width, int y0, int x0,
       int h, int w) {
     Shape s = features.getShape();
     int c = Math.toIntExact(s.get(s.dimension() - 1));
     PlanarFeatures out = empty(c, h * w);
-    FloatBuffer src = ((PtNDArray) features).toByteBuffer(true).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    float[] strip = new float[STRIP * c];
-    float[] dst = out.data;
+    FloatBuffer src = ChannelRows.floats(features);
+    float[] strip = new float[ChannelRows.STRIP * c];
     for (int y = 0; y < h; y++) {
       int from = ((y0 + y) * width + x0) * c;
-      for (int xs = 0; xs < w; xs += STRIP) {
-        int count = Math.min(w, xs + STRIP) - xs;
-        src.get(from + xs * c, strip, 0, count * c);
-        int to = y * w + xs;
-        for (int ch = 0; ch < c; ch++) {
-          int at = ch * out.stride + to;
-          for (int i = 0; i < count; i++) {
-            dst[at + i] = strip[i * c + ch];
-          }
-        }
+      for (int xs = 0; xs < w; xs += ChannelRows.STRIP) {
+        int count = Math.min(w, xs + ChannelRows.STRIP) - xs;
+        ChannelRows.readStrip(src, from + xs * c, count, c, strip, out.data, y * w + xs,
+            out.stride);
       }
     }
     return out;
