@@ -23,8 +23,9 @@ public final class Classified implements AutoCloseable {
   final long encodeNanos;
   final long classifyNanos;
 
-  Classified(NDManager manager, NDArray featureRows, PlanarFeatures planar, FloatImage lr, float[] pLight,
-      float[] pHeavy, LrRegion region, int scale, long encodeNanos, long classifyNanos) {
+  Classified(NDManager manager, NDArray featureRows, PlanarFeatures planar, FloatImage lr,
+      float[] pLight, float[] pHeavy, LrRegion region, int scale, long encodeNanos,
+      long classifyNanos) {
     this.manager = manager;
     this.featureRows = featureRows;
     this.planar = planar;

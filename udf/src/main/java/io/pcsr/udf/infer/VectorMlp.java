@@ -104,18 +104,13 @@ final class VectorMlp {
     return SPECIES.length() + " float lanes";
   }
 
-  /** LR pixels per pass: a chunk's feature table is padded to a multiple of this. */
-  int span() {
-    return span;
-  }
-
   /**
    * The first layer's projection of region pixels [p0, p0 + k)'s features, feature-major:
-   * (first width rounded up to even, stride) with stride k rounded up to {@link #span()}, the
-   * table that {@link #addTo}, {@link #probabilities} and {@link #addGathered} read. On the
-   * host, each weight meets a whole vector of pixels of one channel. Through libtorch (a
-   * product, its transpose, a copy out and padding), a 2K image's projections took 75-80 ms of
-   * its 0.7-0.9 s on two threads (fifteenth stop).
+   * (first width rounded up to even, {@link #stride}(k)), the table that {@link #addTo},
+   * {@link #probabilities} and {@link #addGathered} read. On the host, each weight meets a
+   * whole vector of pixels of one channel. Through libtorch (a product, its transpose, a copy
+   * out and padding), the heavy MLP's projections took 50 ms of a 2K image's all-heavy
+   * upsampling on two threads, the light MLP's 25 ms at k=0 (fifteenth stop).
    */
   float[] project(PlanarFeatures features, int p0, int k) {
     return project(features, p0, k, null);
@@ -163,8 +158,8 @@ final class VectorMlp {
    * Adds an upsampler's RGB to the HR planes of {@code out} for every sub-pixel of LR pixels
    * [0, k) of a chunk, where {@code skip} (when given) is 0.
    *
-   * @param features feature-major projected features, (firstWidth, stride) with stride a
-   *     multiple of {@link #span()} and at least k (the padding is computed and dropped)
+   * @param features {@link #project}'s table, (firstWidth, {@link #stride}(k)): the padding
+   *     past k is computed and dropped
    * @param corner HR raster index of each LR pixel's top-left sub-pixel
    */
   void addTo(float[] features, int stride, int k, int scale, int[] corner, int hrWidth,
