@@ -429,27 +429,15 @@ public final class PcsrEngine implements AutoCloseable {
         count(routes, i, heavyRows, lightRows);
         upsampleOnHost(c.planar, routes, p0, p1, region.width(), heavyFlags, out, hrW);
       });
-    }
-    for (int i = 0; i < chunks && c.planar == null; i++) {
-      int p0 = i * chunkLrPixels;
-      int p1 = Math.min(n, p0 + chunkLrPixels);
-      ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale,
-          hostParallel);
-      count(routes, i, heavyRows, lightRows);
-      try (NDManager chunk = c.featureRows.getManager().newSubManager()) {
-        NDArray rows = c.featureRows.get(new NDIndex("{}:{}", p0, p1));
-        rows.attach(chunk);
-        if (routes.allHeavy()) {
-          // no index and no gather: every row of the chunk goes through the heavy MLP
-          runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1,
-              region.width(), null, out, hrH, hrW);
-          continue;
-        }
-        if (routes.heavyCount() < routes.size()) {
-          runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1,
-              region.width(), heavyFlags, out, hrH, hrW);
-        }
-        runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
+    } else {
+      for (int i = 0; i < chunks; i++) {
+        int p0 = i * chunkLrPixels;
+        int p1 = Math.min(n, p0 + chunkLrPixels);
+        ChunkRoutes routes = ChunkRoutes.of(heavyFlags, p0, p1, region.width(), scale,
+            hostParallel);
+        count(routes, i, heavyRows, lightRows);
+        upsampleInLibtorch(c.featureRows, routes, p0, p1, region.width(), heavyFlags, out, hrH,
+            hrW);
       }
     }
     if (refine) {
@@ -459,6 +447,29 @@ public final class PcsrEngine implements AutoCloseable {
     long heavy = java.util.Arrays.stream(heavyRows).sum();
     return new Upsampled(new FloatImage(3, hrH, hrW, out), heavyFlags, heavy, total - heavy,
         java.util.Arrays.stream(lightRows).sum(), System.nanoTime() - t0);
+  }
+
+  /**
+   * Both upsamplers on LR pixels [p0, p1) through libtorch (a GPU, float16, no Vector API), as
+   * {@link #upsampleOnHost} does on the host.
+   */
+  private void upsampleInLibtorch(NDArray featureRows, ChunkRoutes routes, int p0, int p1,
+      int regionWidth, byte[] heavyFlags, float[] out, int hrH, int hrW) {
+    try (NDManager chunk = featureRows.getManager().newSubManager()) {
+      NDArray rows = featureRows.get(new NDIndex("{}:{}", p0, p1));
+      rows.attach(chunk);
+      if (routes.allHeavy()) {
+        // no index and no gather: every row of the chunk goes through the heavy MLP
+        runDense(chunk, rows, model.heavy(), heavyBias, heavyBlockRows, p0, p1, regionWidth,
+            null, out, hrH, hrW);
+        return;
+      }
+      if (routes.heavyCount() < routes.size()) {
+        runDense(chunk, rows, model.light(), lightBias, Integer.MAX_VALUE, p0, p1, regionWidth,
+            heavyFlags, out, hrH, hrW);
+      }
+      runPath(chunk, rows, model.heavy(), heavyBias, routes.heavy(), out, hrH, hrW);
+    }
   }
 
   /** Chunk i's heavy rows, and its rows through the light upsampler (all, when it runs). */
