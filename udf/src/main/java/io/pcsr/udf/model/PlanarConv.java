@@ -22,8 +22,22 @@ import jdk.incubator.vector.VectorSpecies;
  * grouped one.
  */
 final class PlanarConv {
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_512;
-  private static final int LANES = 16;
+  /**
+   * 16 floats where the JVM has 512-bit vectors (AVX-512), else 8 (AVX2). A vector runs along a
+   * row either way; only the register block changes (see {@link #PAIRS}).
+   */
+  private static final VectorSpecies<Float> SPECIES =
+      FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512
+          : FloatVector.SPECIES_256;
+  private static final int LANES = SPECIES.length();
+  /**
+   * Block g's 13 outputs in one pass ({@link #pair}: 26 accumulators) where there are 32 vector
+   * registers (AVX-512); in three ({@link #narrowPairs}) where there are 16 (AVX2), which 26
+   * would spill to the stack on every multiply-add.
+   */
+  private static final boolean PAIRS = LANES == 16;
+  /** Floats per cache line: the stride of {@link #touch}. */
+  private static final int LINE = 16;
   /** Output channels per block: a compile-time constant, like the register block below. */
   static final int BLOCK = 13;
   /** Rows per parallel piece. */
@@ -42,7 +56,7 @@ final class PlanarConv {
   private final int[][] feedChannel;
   /** (block, term, 13 outputs); a block's last term is its bias. */
   private final float[] weights;
-  /** Each bias over 16 lanes: where the accumulators start without a residual. */
+  /** Each bias over the lanes: where the accumulators start without a residual. */
   private final float[] biasLanes;
   /** 0 for a ReLU after the sum, minus infinity for none. */
   private final float floor;
@@ -114,15 +128,15 @@ final class PlanarConv {
    */
   private static float touch(float[] a, int from, int length) {
     float s = 0;
-    for (int i = from; i < from + length; i += LANES) {
+    for (int i = from; i < from + length; i += LINE) {
       s += a[i];
     }
     return s;
   }
 
-  /** Whether this JVM runs the kernel: 16-float vectors (AVX-512). */
+  /** Whether this JVM runs the kernel: 16-float (AVX-512) or 8-float (AVX2) vectors. */
   static boolean supported() {
-    return FloatVector.SPECIES_PREFERRED.length() >= LANES;
+    return FloatVector.SPECIES_PREFERRED.length() >= 8;
   }
 
   /**
@@ -166,6 +180,11 @@ final class PlanarConv {
     final int[][] termInput;
     final int[][] termRow;
     final int[][] termShift;
+    /**
+     * Per block, where each run of terms that read the same array ends, ascending: a change of
+     * input, and the bias term (the ones) as a run of its own; the last is all the terms.
+     */
+    final int[][] segmentEnds;
 
     Scratch(PlanarConv conv, int run) {
       int blocks = conv.blocks;
@@ -176,6 +195,7 @@ final class PlanarConv {
       termInput = new int[blocks][all - 1];
       termRow = new int[blocks][all - 1];
       termShift = new int[blocks][all - 1];
+      segmentEnds = new int[blocks][];
       float[] ones = new float[run + 2 * LANES];
       Arrays.fill(ones, 1f);
       for (int g = 0; g < blocks; g++) {
@@ -188,6 +208,16 @@ final class PlanarConv {
             termShift[g][term] = conv.feedChannel[g][f] * run + t % k - k / 2;
           }
         }
+        int[] ends = new int[all];
+        int n = 0;
+        for (int term = 1; term < all - 1; term++) {
+          if (termInput[g][term] != termInput[g][term - 1]) {
+            ends[n++] = term;
+          }
+        }
+        ends[n++] = all - 1;
+        ends[n++] = all;
+        segmentEnds[g] = Arrays.copyOf(ends, n);
       }
     }
   }
@@ -229,8 +259,13 @@ final class PlanarConv {
         int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
         int initStep = residual == null ? LANES : run;
         if (w - x > LANES) {
-          pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
-              residual == null ? 0 : LANES);
+          if (PAIRS) {
+            pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
+                residual == null ? 0 : LANES);
+          } else {
+            narrowPairs(src[g], offsets[g], scratch.segmentEnds[g], terms, g, x, dst,
+                dstAt + x, run, init, initAt, initStep, residual == null ? 0 : LANES);
+          }
         } else {
           single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep);
         }
@@ -267,9 +302,9 @@ final class PlanarConv {
   }
 
   /**
-   * Output block g (13 channels) at the 32 pixels from index {@code at} of each term's input:
+   * Output block g (13 channels) at two vectors of pixels from index {@code at} of each term's input:
    * max(start + products, floor), where the accumulators start from {@code init} (the bias
-   * over 16 lanes, or a residual laid out as the output).
+   * over the lanes, or a residual laid out as the output).
    *
    * <p>One flat loop over the (tap, input channel) terms, one path to the stores, and one
    * method for both starts: with the taps in an outer loop C2 kept the accumulators as boxed
@@ -395,7 +430,163 @@ final class PlanarConv {
     a1_12.max(lo).intoArray(dst, dstAt + 12 * run + LANES);
   }
 
-  /** As {@link #pair}, over one vector of 16 pixels: the last 16 or fewer of a row. */
+  /**
+   * {@link #pair}'s work where there are 16 vector registers (AVX2): block g's 13 outputs at two
+   * vectors of pixels, in three passes (outputs 0-4, 5-8, 9-12). A pass keeps 8 or 10
+   * accumulators, enough independent multiply-adds for both FMA units, and with the two input
+   * vectors and a broadcast weight fits the registers; the passes re-read the inputs from L1.
+   *
+   * <p>A pass runs over the terms one input array at a time ({@link Scratch#segmentEnds}),
+   * carrying its sums through {@code dst}: with each term's array looked up in the loop, a
+   * harness ran at half the speed of one fixed array. The sums are the same either way.
+   */
+  private void narrowPairs(float[][] src, int[] offsets, int[] segmentEnds, int terms, int g,
+      int at, float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
+      int initVectorStep) {
+    for (int first = 0; first < BLOCK; first += first == 0 ? 5 : 4) {
+      float[] start = init;
+      int startAt = initAt;
+      int startChannelStep = initChannelStep;
+      int startVectorStep = initVectorStep;
+      for (int k = 0, from = 0; from < terms; k++) {
+        int to = Math.min(segmentEnds[k], terms);
+        float lo = to == terms ? floor : Float.NEGATIVE_INFINITY;
+        if (first == 0) {
+          fiveOutputs(src[from], offsets, from, to, g, first, at, dst, dstAt, run, start, startAt,
+              startChannelStep, startVectorStep, lo);
+        } else {
+          fourOutputs(src[from], offsets, from, to, g, first, at, dst, dstAt, run, start, startAt,
+              startChannelStep, startVectorStep, lo);
+        }
+        start = dst;
+        startAt = dstAt;
+        startChannelStep = run;
+        startVectorStep = LANES;
+        from = to;
+      }
+    }
+  }
+
+  /**
+   * One pass of {@link #narrowPairs}: outputs {@code first} to {@code first + 4} of block g
+   * over terms [from, to), which all read {@code s}, then max(sum, lo).
+   */
+  private void fiveOutputs(float[] s, int[] offsets, int from, int to, int g, int first, int at,
+      float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
+      int initVectorStep, float lo) {
+    final float[] wt = weights;
+    FloatVector a0_0 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 0) * initChannelStep);
+    FloatVector a1_0 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 0) * initChannelStep + initVectorStep);
+    FloatVector a0_1 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 1) * initChannelStep);
+    FloatVector a1_1 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 1) * initChannelStep + initVectorStep);
+    FloatVector a0_2 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 2) * initChannelStep);
+    FloatVector a1_2 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 2) * initChannelStep + initVectorStep);
+    FloatVector a0_3 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 3) * initChannelStep);
+    FloatVector a1_3 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 3) * initChannelStep + initVectorStep);
+    FloatVector a0_4 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 4) * initChannelStep);
+    FloatVector a1_4 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 4) * initChannelStep + initVectorStep);
+    int w0 = g * termsPerBlock * BLOCK + first;
+    for (int f = from; f < to; f++) {
+      int wi = w0 + f * BLOCK;
+      int i = offsets[f] + at;
+      FloatVector v0 = FloatVector.fromArray(SPECIES, s, i);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, s, i + LANES);
+      FloatVector c0 = FloatVector.broadcast(SPECIES, wt[wi + 0]);
+      a0_0 = c0.fma(v0, a0_0);
+      a1_0 = c0.fma(v1, a1_0);
+      FloatVector c1 = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+      a0_1 = c1.fma(v0, a0_1);
+      a1_1 = c1.fma(v1, a1_1);
+      FloatVector c2 = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+      a0_2 = c2.fma(v0, a0_2);
+      a1_2 = c2.fma(v1, a1_2);
+      FloatVector c3 = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+      a0_3 = c3.fma(v0, a0_3);
+      a1_3 = c3.fma(v1, a1_3);
+      FloatVector c4 = FloatVector.broadcast(SPECIES, wt[wi + 4]);
+      a0_4 = c4.fma(v0, a0_4);
+      a1_4 = c4.fma(v1, a1_4);
+    }
+    FloatVector floorLanes = FloatVector.broadcast(SPECIES, lo);
+    a0_0.max(floorLanes).intoArray(dst, dstAt + (first + 0) * run);
+    a1_0.max(floorLanes).intoArray(dst, dstAt + (first + 0) * run + LANES);
+    a0_1.max(floorLanes).intoArray(dst, dstAt + (first + 1) * run);
+    a1_1.max(floorLanes).intoArray(dst, dstAt + (first + 1) * run + LANES);
+    a0_2.max(floorLanes).intoArray(dst, dstAt + (first + 2) * run);
+    a1_2.max(floorLanes).intoArray(dst, dstAt + (first + 2) * run + LANES);
+    a0_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run);
+    a1_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run + LANES);
+    a0_4.max(floorLanes).intoArray(dst, dstAt + (first + 4) * run);
+    a1_4.max(floorLanes).intoArray(dst, dstAt + (first + 4) * run + LANES);
+  }
+
+  /**
+   * One pass of {@link #narrowPairs}: outputs {@code first} to {@code first + 3} of block g
+   * over terms [from, to), which all read {@code s}, then max(sum, lo).
+   */
+  private void fourOutputs(float[] s, int[] offsets, int from, int to, int g, int first, int at,
+      float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
+      int initVectorStep, float lo) {
+    final float[] wt = weights;
+    FloatVector a0_0 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 0) * initChannelStep);
+    FloatVector a1_0 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 0) * initChannelStep + initVectorStep);
+    FloatVector a0_1 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 1) * initChannelStep);
+    FloatVector a1_1 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 1) * initChannelStep + initVectorStep);
+    FloatVector a0_2 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 2) * initChannelStep);
+    FloatVector a1_2 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 2) * initChannelStep + initVectorStep);
+    FloatVector a0_3 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 3) * initChannelStep);
+    FloatVector a1_3 = FloatVector.fromArray(SPECIES, init,
+        initAt + (first + 3) * initChannelStep + initVectorStep);
+    int w0 = g * termsPerBlock * BLOCK + first;
+    for (int f = from; f < to; f++) {
+      int wi = w0 + f * BLOCK;
+      int i = offsets[f] + at;
+      FloatVector v0 = FloatVector.fromArray(SPECIES, s, i);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, s, i + LANES);
+      FloatVector c0 = FloatVector.broadcast(SPECIES, wt[wi + 0]);
+      a0_0 = c0.fma(v0, a0_0);
+      a1_0 = c0.fma(v1, a1_0);
+      FloatVector c1 = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+      a0_1 = c1.fma(v0, a0_1);
+      a1_1 = c1.fma(v1, a1_1);
+      FloatVector c2 = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+      a0_2 = c2.fma(v0, a0_2);
+      a1_2 = c2.fma(v1, a1_2);
+      FloatVector c3 = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+      a0_3 = c3.fma(v0, a0_3);
+      a1_3 = c3.fma(v1, a1_3);
+    }
+    FloatVector floorLanes = FloatVector.broadcast(SPECIES, lo);
+    a0_0.max(floorLanes).intoArray(dst, dstAt + (first + 0) * run);
+    a1_0.max(floorLanes).intoArray(dst, dstAt + (first + 0) * run + LANES);
+    a0_1.max(floorLanes).intoArray(dst, dstAt + (first + 1) * run);
+    a1_1.max(floorLanes).intoArray(dst, dstAt + (first + 1) * run + LANES);
+    a0_2.max(floorLanes).intoArray(dst, dstAt + (first + 2) * run);
+    a1_2.max(floorLanes).intoArray(dst, dstAt + (first + 2) * run + LANES);
+    a0_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run);
+    a1_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run + LANES);
+  }
+
+  /**
+   * As {@link #pair}, over one vector of pixels: the last vector or fewer of a row.
+   */
   private void single(float[][] src, int[] offsets, int terms, int g, int at, float[] dst,
       int dstAt, int run, float[] init, int initAt, int initChannelStep) {
     final float[] wt = weights;
