@@ -27,6 +27,8 @@ final class VectorMlp {
   private static final int GROUPS = 4;
 
   private final int lanes = SPECIES.length();
+  /** 8-float vectors (AVX2): {@link #layer} runs most outputs through {@link #layerBySix}. */
+  private static final boolean NARROW = SPECIES.length() == 8;
   private final int span = GROUPS * lanes;
   private final int firstWidth;
   /** The first layer's weight on the features, (firstWidth rounded up to even, C). */
@@ -371,6 +373,76 @@ final class VectorMlp {
   }
 
   /**
+   * {@link #layer}'s outputs in sixes, for 8-float vectors (AVX2), by two lane groups per pass;
+   * returns the outputs done (the rest go two at a time). Twelve accumulators: on AVX2 the
+   * two-by-four pass keeps eight multiply-adds in flight, as many as two FMA units of latency
+   * four can take, and ran the heavy upsampler at half the GEMM's rate on an AMD EPYC (Zen 3);
+   * see PERFORMANCE.md. Six outputs by four groups would not fit AVX2's 16 registers.
+   */
+  private int layerBySix(float[] src, int srcAt, int srcStride, float[] dst, int dstAt,
+      int dstStride, float[] w, float[] bias, boolean relu) {
+    int out = bias.length;
+    int in = w.length / out;
+    FloatVector lo = FloatVector.broadcast(SPECIES, relu ? 0f : Float.NEGATIVE_INFINITY);
+    int j = 0;
+    for (; j + 6 <= out; j += 6) {
+      for (int g = 0; g < GROUPS; g += 2) {
+        int col = g * lanes;
+        FloatVector a0 = FloatVector.broadcast(SPECIES, bias[j + 0]);
+        FloatVector b0 = a0;
+        FloatVector a1 = FloatVector.broadcast(SPECIES, bias[j + 1]);
+        FloatVector b1 = a1;
+        FloatVector a2 = FloatVector.broadcast(SPECIES, bias[j + 2]);
+        FloatVector b2 = a2;
+        FloatVector a3 = FloatVector.broadcast(SPECIES, bias[j + 3]);
+        FloatVector b3 = a3;
+        FloatVector a4 = FloatVector.broadcast(SPECIES, bias[j + 4]);
+        FloatVector b4 = a4;
+        FloatVector a5 = FloatVector.broadcast(SPECIES, bias[j + 5]);
+        FloatVector b5 = a5;
+        int r = j * in;
+        for (int i = 0; i < in; i++) {
+          int at = srcAt + i * srcStride + col;
+          FloatVector x0 = FloatVector.fromArray(SPECIES, src, at);
+          FloatVector x1 = FloatVector.fromArray(SPECIES, src, at + lanes);
+          FloatVector v0 = FloatVector.broadcast(SPECIES, w[r + i]);
+          a0 = x0.fma(v0, a0);
+          b0 = x1.fma(v0, b0);
+          FloatVector v1 = FloatVector.broadcast(SPECIES, w[r + in + i]);
+          a1 = x0.fma(v1, a1);
+          b1 = x1.fma(v1, b1);
+          FloatVector v2 = FloatVector.broadcast(SPECIES, w[r + 2 * in + i]);
+          a2 = x0.fma(v2, a2);
+          b2 = x1.fma(v2, b2);
+          FloatVector v3 = FloatVector.broadcast(SPECIES, w[r + 3 * in + i]);
+          a3 = x0.fma(v3, a3);
+          b3 = x1.fma(v3, b3);
+          FloatVector v4 = FloatVector.broadcast(SPECIES, w[r + 4 * in + i]);
+          a4 = x0.fma(v4, a4);
+          b4 = x1.fma(v4, b4);
+          FloatVector v5 = FloatVector.broadcast(SPECIES, w[r + 5 * in + i]);
+          a5 = x0.fma(v5, a5);
+          b5 = x1.fma(v5, b5);
+        }
+        int here = dstAt + j * dstStride + col;
+        a0.max(lo).intoArray(dst, here + 0 * dstStride);
+        b0.max(lo).intoArray(dst, here + 0 * dstStride + lanes);
+        a1.max(lo).intoArray(dst, here + 1 * dstStride);
+        b1.max(lo).intoArray(dst, here + 1 * dstStride + lanes);
+        a2.max(lo).intoArray(dst, here + 2 * dstStride);
+        b2.max(lo).intoArray(dst, here + 2 * dstStride + lanes);
+        a3.max(lo).intoArray(dst, here + 3 * dstStride);
+        b3.max(lo).intoArray(dst, here + 3 * dstStride + lanes);
+        a4.max(lo).intoArray(dst, here + 4 * dstStride);
+        b4.max(lo).intoArray(dst, here + 4 * dstStride + lanes);
+        a5.max(lo).intoArray(dst, here + 5 * dstStride);
+        b5.max(lo).intoArray(dst, here + 5 * dstStride + lanes);
+      }
+    }
+    return j;
+  }
+
+  /**
    * dst(out, span) = W src(in, span) + b, optionally ReLU'd, for the span of columns at
    * {@code srcAt} and {@code dstAt} of tables whose rows are {@code srcStride} and
    * {@code dstStride} floats apart. Two outputs by four lane groups per pass: each weight
@@ -383,7 +455,8 @@ final class VectorMlp {
       int dstStride, float[] w, float[] bias, boolean relu) {
     int out = bias.length; // even (see the constructor)
     int in = w.length / out;
-    for (int j = 0; j < out; j += 2) {
+    int j = NARROW ? layerBySix(src, srcAt, srcStride, dst, dstAt, dstStride, w, bias, relu) : 0;
+    for (; j < out; j += 2) {
       FloatVector a0 = FloatVector.broadcast(SPECIES, bias[j]);
       FloatVector a1 = a0;
       FloatVector a2 = a0;
