@@ -28,7 +28,10 @@ import java.nio.FloatBuffer;
  * in the cache.
  */
 record ChannelRows(float[] data, int images, int channels, int height, int width, int slots) {
-  /** Pixels per vector. */
+  /**
+   * Pixels a run is rounded up to: one AVX-512 vector, or the two AVX2 vectors that
+   * {@link PlanarConv} computes at each step, so that with 8 lanes no step passes a run's end.
+   */
   private static final int LANES = 16;
   /** Pixels per strip of {@link #fromNhwc}, {@link #toNhwc} and {@link #readStrip}. */
   static final int STRIP = 64;

@@ -258,7 +258,8 @@ final class PlanarConv {
         float[] init = residual == null ? biasLanes : residual.data();
         int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
         int initStep = residual == null ? LANES : run;
-        if (w - x > LANES) {
+        // with 8 lanes the run (rounded up to 16 pixels) holds two vectors at every step
+        if (!PAIRS || w - x > LANES) {
           if (PAIRS) {
             pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
                 residual == null ? 0 : LANES);
@@ -585,7 +586,7 @@ final class PlanarConv {
   }
 
   /**
-   * As {@link #pair}, over one vector of pixels: the last vector or fewer of a row.
+   * As {@link #pair}, over one vector of pixels: the last 16 or fewer of a row (16 lanes).
    */
   private void single(float[][] src, int[] offsets, int terms, int g, int at, float[] dst,
       int dstAt, int run, float[] init, int initAt, int initChannelStep) {
