@@ -27,7 +27,10 @@ final class CarnOnHost {
     this.blocks = blocks;
   }
 
-  /** Whether the kernels run this shape here: channels and groups in blocks of 13, AVX-512. */
+  /**
+   * Whether the kernels run this shape here: channels and groups in blocks of 13, and AVX-512
+   * or AVX2.
+   */
   static boolean supports(int nf, int groups) {
     return nf % groups == 0 && (nf / groups) % PlanarConv.BLOCK == 0 && PlanarConv.supported();
   }

@@ -12,7 +12,7 @@ import java.nio.FloatBuffer;
  * Feature maps for {@link PlanarConv}: image by image, row by row, and within a row one run of
  * pixels per channel ((N, H, C, W) order). Around the pixels is a border of zeros: a row of
  * zeros above and below each image, and in each run one zero before the first pixel and, after
- * the last, enough to round the run up to whole 16-float vectors plus one. The border
+ * the last, enough to round the run up to 16 floats plus one. The border
  * is a 3x3 convolution's zero padding, so the kernel reads neighbours without bounds checks.
  *
  * <p>Why rows of channels rather than whole planes: the next output row of a 3x3 convolution
