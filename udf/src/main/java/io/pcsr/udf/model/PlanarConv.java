@@ -539,7 +539,8 @@ final class PlanarConv {
    * One pass of {@link #narrowPairs}: outputs {@code first} to {@code first + 3} of block g
    * over terms [from, to), which all read {@code s}, then max(sum, lo). A copy of
    * {@link #fiveOutputs} less one output on purpose: one method with the fifth output behind a
-   * flag made C2 lose the vectors (20 GFLOP/s for the grouped 3x3 against 51-53).
+   * flag made C2 lose the vectors (alternating, one thread, inputs in L2: 20-21 GFLOP/s for
+   * the grouped 3x3 against 48-51).
    */
   private void fourOutputs(float[] s, int[] offsets, int from, int to, int g, int first, int at,
       float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
