@@ -181,8 +181,9 @@ final class PlanarConv {
     final int[][] termRow;
     final int[][] termShift;
     /**
-     * Per block, where each run of terms that read the same array ends, ascending: a change of
-     * input, and the bias term (the ones) as a run of its own; the last is all the terms.
+     * With 8 lanes, per block, where each run of terms that read the same array ends,
+     * ascending: a change of input, and the bias term (the ones) as a run of its own; the last
+     * is all the terms. Null with 16 lanes ({@link #pair} looks each term's array up).
      */
     final int[][] segmentEnds;
 
@@ -195,7 +196,7 @@ final class PlanarConv {
       termInput = new int[blocks][all - 1];
       termRow = new int[blocks][all - 1];
       termShift = new int[blocks][all - 1];
-      segmentEnds = new int[blocks][];
+      segmentEnds = PAIRS ? null : new int[blocks][];
       float[] ones = new float[run + 2 * LANES];
       Arrays.fill(ones, 1f);
       for (int g = 0; g < blocks; g++) {
@@ -207,6 +208,9 @@ final class PlanarConv {
             termRow[g][term] = t / k;
             termShift[g][term] = conv.feedChannel[g][f] * run + t % k - k / 2;
           }
+        }
+        if (PAIRS) {
+          continue;
         }
         int[] ends = new int[all];
         int n = 0;
@@ -258,15 +262,13 @@ final class PlanarConv {
         float[] init = residual == null ? biasLanes : residual.data();
         int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
         int initStep = residual == null ? LANES : run;
-        // with 8 lanes the run (rounded up to 16 pixels) holds two vectors at every step
-        if (!PAIRS || w - x > LANES) {
-          if (PAIRS) {
-            pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
-                residual == null ? 0 : LANES);
-          } else {
-            narrowPairs(src[g], offsets[g], scratch.segmentEnds[g], terms, g, x, dst,
-                dstAt + x, run, init, initAt, initStep, residual == null ? 0 : LANES);
-          }
+        if (!PAIRS) {
+          // with 8 lanes the run (rounded up to 16 pixels) holds two vectors at every step
+          narrowPairs(src[g], offsets[g], scratch.segmentEnds[g], terms, g, x, dst, dstAt + x,
+              run, init, initAt, initStep, residual == null ? 0 : LANES);
+        } else if (w - x > LANES) {
+          pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
+              residual == null ? 0 : LANES);
         } else {
           single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep);
         }
