@@ -113,8 +113,9 @@ final class CarnOnHost {
     /**
      * relu(conv1x1(relu(gconv(relu(gconv(x))))) + x). The three convolutions take turns row by
      * row: row r of the first, row r - 1 of the second and of the 1x1, so that each reads rows
-     * the previous one wrote moments before, from the cache, and the two intermediate results
-     * need only rings of a few rows. One after the other, each read its whole input back from
+     * the previous one wrote moments before, from the cache. The first's result needs only a
+     * ring of three rows; the second's goes to the 1x1 a strip of pixels at a time
+     * ({@link PlanarConv#rowThen}) and is never stored as a row. One after the other, each read its whole input back from
      * memory: a 2K backbone took 778-858 ms that way against 762-807 ms in turns with whole
      * intermediate tensors (alternating, one process), and 770-782 ms against 735 ms with whole
      * tensors against rings (two more such processes). Split over threads, each thread takes
@@ -139,15 +140,14 @@ final class CarnOnHost {
       int n = x.images();
       int h = x.height();
       int w = x.width();
-      // the second convolution reads three rows of the first's; the 1x1 the row just written
+      // the second convolution reads three rows of the first's; the 1x1 takes the second's
+      // output a strip at a time
       ChannelRows h1 = ChannelRows.ring(3, n, x.channels(), h, w);
-      ChannelRows h2 = ChannelRows.ring(1, n, x.channels(), h, w);
       ChannelRows[] fromX = {x};
       ChannelRows[] fromH1 = {h1};
-      ChannelRows[] fromH2 = {h2};
       PlanarConv.Scratch s1 = first.scratch(w);
       PlanarConv.Scratch s2 = second.scratch(w);
-      PlanarConv.Scratch s3 = tail.scratch(w);
+      PlanarConv.Scratch s3 = tail.stripScratch();
       // the first convolution's rows b0 - 1 .. b1 (those inside the image; the ring reads
       // zeros for the others), the second's and the 1x1's one row behind
       for (int r = Math.max(0, b0 - 1); r <= b1; r++) {
@@ -155,8 +155,7 @@ final class CarnOnHost {
           first.row(fromX, null, h1, image, r, s1);
         }
         if (r - 1 >= b0) {
-          second.row(fromH1, null, h2, image, r - 1, s2);
-          tail.row(fromH2, x, out, image, r - 1, s3);
+          second.rowThen(fromH1, tail, x, out, image, r - 1, s2, s3);
         }
       }
     }

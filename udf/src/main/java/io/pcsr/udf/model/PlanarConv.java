@@ -40,6 +40,8 @@ final class PlanarConv {
   private static final int LINE = 16;
   /** Output channels per block: a compile-time constant, like the register block below. */
   static final int BLOCK = 13;
+  /** Channel stride of {@link #rowThen}'s strip: the pixels of one step. */
+  private static final int STRIP_RUN = 2 * LANES;
   /** Rows per parallel piece. */
   private static final int PIECE_ROWS = 4;
 
@@ -169,6 +171,21 @@ final class PlanarConv {
   }
 
   /**
+   * Per-thread arrays for this (1x1) convolution as {@link #rowThen}'s next: its terms read a
+   * strip of {@code 2 * LANES} pixels per channel, the same strip at every step.
+   */
+  Scratch stripScratch() {
+    Scratch scratch = new Scratch(this, STRIP_RUN, new float[feeds * STRIP_RUN]);
+    for (int g = 0; g < blocks; g++) {
+      for (int f = 0; f < termsPerBlock - 1; f++) {
+        scratch.src[g][f] = scratch.strip;
+        scratch.offsets[g][f] = scratch.termShift[g][f];
+      }
+    }
+    return scratch;
+  }
+
+  /**
    * Per block and term: the input it reads, which of the kernel's rows, and its offset in that
    * row (channel and column shift); then each row's arrays and offsets, and the ones that
    * multiply the bias. Working the offsets out from the inputs' layout for every term of every
@@ -186,8 +203,15 @@ final class PlanarConv {
      * is all the terms. Null with 16 lanes ({@link #pair} looks each term's array up).
      */
     final int[][] segmentEnds;
+    /** Input of a convolution run as {@link #rowThen}'s next: (channel, pixel of the step). */
+    final float[] strip;
 
     Scratch(PlanarConv conv, int run) {
+      this(conv, run, null);
+    }
+
+    Scratch(PlanarConv conv, int run, float[] strip) {
+      this.strip = strip;
       int blocks = conv.blocks;
       int all = conv.termsPerBlock;
       int k = conv.kernel;
@@ -238,8 +262,6 @@ final class PlanarConv {
     int w = out.width();
     int run = out.runLength();
     float[] dst = out.data();
-    float[][][] src = scratch.src;
-    int[][] offsets = scratch.offsets;
     // a residual start takes the bias as one more term, a product with ones
     int terms = termsPerBlock - (residual == null ? 1 : 0);
     termsOf(inputs, image, y, scratch);
@@ -258,23 +280,83 @@ final class PlanarConv {
     // read the same inputs there, from L1
     for (int x = 0; x < w; x += 2 * LANES) {
       for (int g = 0; g < blocks; g++) {
-        int dstAt = rowAt + g * BLOCK * run;
-        float[] init = residual == null ? biasLanes : residual.data();
-        int initAt = residual == null ? g * BLOCK * LANES : dstAt + x;
-        int initStep = residual == null ? LANES : run;
-        if (!PAIRS) {
-          // with 8 lanes the run (rounded up to 16 pixels) holds two vectors at every step
-          narrowPairs(src[g], offsets[g], scratch.segmentEnds[g], terms, g, x, dst, dstAt + x,
-              run, init, initAt, initStep, residual == null ? 0 : LANES);
-        } else if (w - x > LANES) {
-          pair(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep,
-              residual == null ? 0 : LANES);
-        } else {
-          single(src[g], offsets[g], terms, g, x, dst, dstAt + x, run, init, initAt, initStep);
-        }
+        block(scratch, terms, g, x, w - x, dst, rowAt + g * BLOCK * run + x, run, residual);
       }
     }
-    // the last vector's pixels past the width are the next convolution's zero padding
+    zeroPastWidth(dst, rowAt, w, run);
+  }
+
+  /**
+   * As {@link #row} followed by {@code next}'s row y over this one's output (a 1x1 convolution
+   * with {@code next}'s residual and ReLU), but each stretch of {@code 2 * LANES} pixels goes
+   * straight from this convolution to {@code next} through a strip that stays in L1: this
+   * convolution's output row is never written out and read back. Each output is the same sum
+   * either way.
+   *
+   * @param nextScratch from {@code next.stripScratch()}
+   */
+  void rowThen(ChannelRows[] inputs, PlanarConv next, ChannelRows residual, ChannelRows out,
+      int image, int y, Scratch scratch, Scratch nextScratch) {
+    if (next.kernel != 1 || next.feeds != outChannels || next.outChannels != out.channels()) {
+      throw new IllegalArgumentException("rowThen: the next convolution must be a dense 1x1 "
+          + "over this one's " + outChannels + " outputs");
+    }
+    int w = out.width();
+    int run = out.runLength();
+    float[] dst = out.data();
+    int terms = termsPerBlock - 1;
+    int nextTerms = next.termsPerBlock - (residual == null ? 1 : 0);
+    termsOf(inputs, image, y, scratch);
+    int rowAt = out.at(image, 0, y);
+    float touched = 0;
+    int last = Math.min(y + kernel / 2, out.height() - 1);
+    for (ChannelRows in : inputs) {
+      touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
+    }
+    if (residual != null) {
+      touched += touch(residual.data(), rowAt - 1, out.rowLength());
+    }
+    touched += touch(dst, rowAt - 1, out.rowLength());
+    sink = touched;
+    float[] strip = nextScratch.strip;
+    for (int x = 0; x < w; x += 2 * LANES) {
+      for (int g = 0; g < blocks; g++) {
+        block(scratch, terms, g, x, w - x, strip, g * BLOCK * STRIP_RUN, STRIP_RUN, null);
+      }
+      for (int g = 0; g < next.blocks; g++) {
+        next.block(nextScratch, nextTerms, g, 0, w - x, dst, rowAt + g * BLOCK * run + x, run,
+            residual);
+      }
+    }
+    next.zeroPastWidth(dst, rowAt, w, run);
+  }
+
+  /**
+   * Block g's outputs at {@code 2 * LANES} pixels (one vector where only {@code left} <= LANES
+   * are left, 16 lanes) from index {@code at} of each term's input into {@code dst} at
+   * {@code dstAt}, channels {@code run} apart: from the bias, or from {@code residual} at the
+   * same index as the output.
+   */
+  private void block(Scratch scratch, int terms, int g, int at, int left, float[] dst,
+      int dstAt, int run, ChannelRows residual) {
+    float[] init = residual == null ? biasLanes : residual.data();
+    int initAt = residual == null ? g * BLOCK * LANES : dstAt;
+    int initStep = residual == null ? LANES : run;
+    if (!PAIRS) {
+      // with 8 lanes the run (rounded up to 16 pixels) holds two vectors at every step
+      narrowPairs(scratch.src[g], scratch.offsets[g], scratch.segmentEnds[g], terms, g, at, dst,
+          dstAt, run, init, initAt, initStep, residual == null ? 0 : LANES);
+    } else if (left > LANES) {
+      pair(scratch.src[g], scratch.offsets[g], terms, g, at, dst, dstAt, run, init, initAt,
+          initStep, residual == null ? 0 : LANES);
+    } else {
+      single(scratch.src[g], scratch.offsets[g], terms, g, at, dst, dstAt, run, init, initAt,
+          initStep);
+    }
+  }
+
+  /** The last vector's pixels past the width are the next convolution's zero padding. */
+  private void zeroPastWidth(float[] dst, int rowAt, int w, int run) {
     for (int o = 0; o < outChannels; o++) {
       int from = rowAt + o * run;
       Arrays.fill(dst, from + w, from + run - 1, 0f);

@@ -123,6 +123,50 @@ class PlanarConvTest {
     }
   }
 
+  /**
+   * {@link PlanarConv#rowThen} (a 3x3 convolution's row handed a strip at a time to a 1x1 with
+   * a residual) must give exactly what the two rows give one after the other: the same sums in
+   * the same order, and the padding past the width zero.
+   */
+  @ParameterizedTest(name = "width {0}")
+  @CsvSource({"1", "15", "16", "17", "33", "70"})
+  void stripHandOffGivesTheSameRowsAsTwoPasses(int width) {
+    Random rnd = new Random(width);
+    int c = 52;
+    int h = 3;
+    PlanarConv grouped = new PlanarConv(gaussian(rnd, c * (c / 4) * 9, 0.1f),
+        gaussian(rnd, c, 0.5f), c, new int[] {c}, 4, 3, true);
+    PlanarConv pointwise = new PlanarConv(gaussian(rnd, c * c, 0.1f), gaussian(rnd, c, 0.5f),
+        c, new int[] {c}, 1, 1, true);
+    ChannelRows x = new ChannelRows(1, c, h, width);
+    ChannelRows residual = new ChannelRows(1, c, h, width);
+    for (int y = 0; y < h; y++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int col = 0; col < width; col++) {
+          x.data()[x.at(0, ch, y) + col] = (float) rnd.nextGaussian();
+          residual.data()[residual.at(0, ch, y) + col] = (float) rnd.nextGaussian();
+        }
+      }
+    }
+    ChannelRows between = new ChannelRows(1, c, h, width);
+    ChannelRows apart = new ChannelRows(1, c, h, width);
+    ChannelRows fused = new ChannelRows(1, c, h, width);
+    PlanarConv.Scratch strip = pointwise.stripScratch();
+    for (int y = 0; y < h; y++) {
+      grouped.row(new ChannelRows[] {x}, null, between, 0, y, grouped.scratch(width));
+      pointwise.row(new ChannelRows[] {between}, residual, apart, 0, y,
+          pointwise.scratch(width));
+      grouped.rowThen(new ChannelRows[] {x}, pointwise, residual, fused, 0, y,
+          grouped.scratch(width), strip);
+    }
+    assertPaddingZero(fused);
+    assertTrue(java.util.Arrays.equals(apart.data(), fused.data()),
+        "max |diff| " + Floats.maxAbsDiff(apart.data(), fused.data()));
+    assertThrows(IllegalArgumentException.class, () -> pointwise.rowThen(
+        new ChannelRows[] {x}, grouped, residual, fused, 0, 0, pointwise.scratch(width),
+        grouped.stripScratch()));
+  }
+
   @Test
   void refusesShapesOutsideItsBlocks() {
     assertTrue(CarnOnHost.supports(52, 4));
