@@ -40,6 +40,8 @@ final class PlanarConv {
   private static final int LINE = 16;
   /** Output channels per block: a compile-time constant, like the register block below. */
   static final int BLOCK = 13;
+  /** Outputs per pass of {@link #pointwiseStep}. */
+  private static final int SIX = 6;
   /** Channel stride of {@link #rowThen}'s strip: the pixels of one step. */
   private static final int STRIP_RUN = 2 * LANES;
   /** Rows per parallel piece. */
@@ -62,6 +64,16 @@ final class PlanarConv {
   private final float[] biasLanes;
   /** 0 for a ReLU after the sum, minus infinity for none. */
   private final float floor;
+  /**
+   * A dense 1x1 convolution's weights for {@link #pointwiseStep} (8 lanes), null otherwise:
+   * outputs in groups of {@link #SIX} (the last group the rest), and within a group, input
+   * channel by input channel, the group's outputs.
+   */
+  private final float[] sixWeights;
+  /** Channels of each input, in concatenation order. */
+  private final int[] inputChannels;
+  /** Zeros over the lanes: what {@link #pointwiseStep} adds after the products but the last. */
+  private final float[] zeroLanes;
 
   /**
    * @param weight PyTorch layout (out, in / groups, k, k) over the concatenation of the inputs
@@ -117,6 +129,21 @@ final class PlanarConv {
       Arrays.fill(biasLanes, o * LANES, (o + 1) * LANES, bias[o]);
     }
     this.floor = reluAfter ? 0f : Float.NEGATIVE_INFINITY;
+    this.inputChannels = inputChannels.clone();
+    this.zeroLanes = new float[outChannels * LANES];
+    boolean pointwise = !PAIRS && kernel == 1 && groups == 1
+        && (outChannels % SIX == 0 || outChannels % SIX == 4);
+    this.sixWeights = pointwise ? new float[outChannels * totalIn] : null;
+    if (pointwise) {
+      for (int first = 0; first < outChannels; first += SIX) {
+        int width = Math.min(SIX, outChannels - first);
+        for (int c = 0; c < totalIn; c++) {
+          for (int o = 0; o < width; o++) {
+            sixWeights[first * totalIn + c * width + o] = weight[(first + o) * totalIn + c];
+          }
+        }
+      }
+    }
   }
 
   /** Written so that the JIT keeps {@link #touch}'s reads. */
@@ -264,7 +291,9 @@ final class PlanarConv {
     float[] dst = out.data();
     // a residual start takes the bias as one more term, a product with ones
     int terms = termsPerBlock - (residual == null ? 1 : 0);
-    termsOf(inputs, image, y, scratch);
+    if (sixWeights == null) {
+      termsOf(inputs, image, y, scratch);
+    }
     int rowAt = out.at(image, 0, y);
     float touched = 0;
     int last = Math.min(y + kernel / 2, h - 1);
@@ -276,6 +305,21 @@ final class PlanarConv {
     }
     touched += touch(dst, rowAt - 1, out.rowLength());
     sink = touched;
+    if (sixWeights != null) {
+      float[][] srcs = new float[inputs.length][];
+      int[] srcAts = new int[inputs.length];
+      int[] strides = new int[inputs.length];
+      for (int i = 0; i < inputs.length; i++) {
+        srcs[i] = inputs[i].data();
+        srcAts[i] = inputs[i].at(image, 0, y);
+        strides[i] = inputs[i].runLength();
+      }
+      for (int x = 0; x < w; x += 2 * LANES) {
+        pointwiseStep(srcs, srcAts, strides, x, dst, rowAt + x, run, residual);
+      }
+      zeroPastWidth(dst, rowAt, w, run);
+      return;
+    }
     // all blocks at one stretch of the row before the next: a dense convolution's blocks
     // read the same inputs there, from L1
     for (int x = 0; x < w; x += 2 * LANES) {
@@ -284,6 +328,46 @@ final class PlanarConv {
       }
     }
     zeroPastWidth(dst, rowAt, w, run);
+  }
+
+  /**
+   * A dense 1x1 convolution's every output at {@code 2 * LANES} pixels (8 lanes): inputs
+   * {@code srcs} from {@code srcAts[i] + at}, channels {@code strides[i]} apart, into
+   * {@code dst} from {@code dstAt}, channels {@code run} apart; from the bias, or from
+   * {@code residual} at the output's index with the bias added after the products (the same
+   * sum as the ones term of {@link #narrowPairs}).
+   *
+   * <p>Six outputs per pass, twelve accumulators, with each input's channels one stride
+   * apart: the index comes from the loop counter, so the JIT checks the bounds once per pass,
+   * not once per term, and the loop is the MLP layer's (which C2 keeps in registers). Each
+   * input is one pass, its sums carried through {@code dst}.
+   */
+  private void pointwiseStep(float[][] srcs, int[] srcAts, int[] strides, int at, float[] dst,
+      int dstAt, int run, ChannelRows residual) {
+    int totalIn = sixWeights.length / outChannels;
+    int lastInput = srcs.length - 1;
+    for (int first = 0; first < outChannels; first += SIX) {
+      int width = Math.min(SIX, outChannels - first);
+      int groupAt = dstAt + first * run;
+      for (int i = 0, channel = 0; i <= lastInput; channel += inputChannels[i], i++) {
+        float[] init = i > 0 ? dst : residual == null ? biasLanes : residual.data();
+        int initAt = i > 0 || residual != null ? groupAt : first * LANES;
+        int initChannelStep = i > 0 || residual != null ? run : LANES;
+        int initVectorStep = i > 0 || residual != null ? LANES : 0;
+        float[] after = i == lastInput && residual != null ? biasLanes : zeroLanes;
+        float lo = i == lastInput ? floor : Float.NEGATIVE_INFINITY;
+        int weightsAt = first * totalIn + channel * width;
+        if (width == SIX) {
+          sixPointwise(srcs[i], srcAts[i] + at, strides[i], inputChannels[i], weightsAt, dst,
+              groupAt, run, init, initAt, initChannelStep, initVectorStep, after,
+              first * LANES, lo);
+        } else {
+          fourPointwise(srcs[i], srcAts[i] + at, strides[i], inputChannels[i], weightsAt, dst,
+              groupAt, run, init, initAt, initChannelStep, initVectorStep, after,
+              first * LANES, lo);
+        }
+      }
+    }
   }
 
   /**
@@ -319,13 +403,20 @@ final class PlanarConv {
     touched += touch(dst, rowAt - 1, out.rowLength());
     sink = touched;
     float[] strip = nextScratch.strip;
+    float[][] strips = {strip};
+    int[] stripAt = {0};
+    int[] stripRun = {STRIP_RUN};
     for (int x = 0; x < w; x += 2 * LANES) {
       for (int g = 0; g < blocks; g++) {
         block(scratch, terms, g, x, w - x, strip, g * BLOCK * STRIP_RUN, STRIP_RUN, null);
       }
-      for (int g = 0; g < next.blocks; g++) {
-        next.block(nextScratch, nextTerms, g, 0, w - x, dst, rowAt + g * BLOCK * run + x, run,
-            residual);
+      if (next.sixWeights != null) {
+        next.pointwiseStep(strips, stripAt, stripRun, 0, dst, rowAt + x, run, residual);
+      } else {
+        for (int g = 0; g < next.blocks; g++) {
+          next.block(nextScratch, nextTerms, g, 0, w - x, dst, rowAt + g * BLOCK * run + x,
+              run, residual);
+        }
       }
     }
     next.zeroPastWidth(dst, rowAt, w, run);
@@ -674,6 +765,130 @@ final class PlanarConv {
     a1_2.max(floorLanes).intoArray(dst, dstAt + (first + 2) * run + LANES);
     a0_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run);
     a1_3.max(floorLanes).intoArray(dst, dstAt + (first + 3) * run + LANES);
+  }
+
+  /**
+   * One pass of {@link #pointwiseStep}: six outputs over the {@code terms} channels of one
+   * input, then max(sum + after, lo).
+   */
+  private void sixPointwise(float[] s, int sAt, int stride, int terms, int weightsAt,
+      float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
+      int initVectorStep, float[] after, int afterAt, float lo) {
+    final float[] wt = sixWeights;
+    FloatVector a0 = FloatVector.fromArray(SPECIES, init, initAt + 0 * initChannelStep);
+    FloatVector b0 = FloatVector.fromArray(SPECIES, init,
+        initAt + 0 * initChannelStep + initVectorStep);
+    FloatVector a1 = FloatVector.fromArray(SPECIES, init, initAt + 1 * initChannelStep);
+    FloatVector b1 = FloatVector.fromArray(SPECIES, init,
+        initAt + 1 * initChannelStep + initVectorStep);
+    FloatVector a2 = FloatVector.fromArray(SPECIES, init, initAt + 2 * initChannelStep);
+    FloatVector b2 = FloatVector.fromArray(SPECIES, init,
+        initAt + 2 * initChannelStep + initVectorStep);
+    FloatVector a3 = FloatVector.fromArray(SPECIES, init, initAt + 3 * initChannelStep);
+    FloatVector b3 = FloatVector.fromArray(SPECIES, init,
+        initAt + 3 * initChannelStep + initVectorStep);
+    FloatVector a4 = FloatVector.fromArray(SPECIES, init, initAt + 4 * initChannelStep);
+    FloatVector b4 = FloatVector.fromArray(SPECIES, init,
+        initAt + 4 * initChannelStep + initVectorStep);
+    FloatVector a5 = FloatVector.fromArray(SPECIES, init, initAt + 5 * initChannelStep);
+    FloatVector b5 = FloatVector.fromArray(SPECIES, init,
+        initAt + 5 * initChannelStep + initVectorStep);
+    for (int c = 0; c < terms; c++) {
+      int i = sAt + c * stride;
+      FloatVector x0 = FloatVector.fromArray(SPECIES, s, i);
+      FloatVector x1 = FloatVector.fromArray(SPECIES, s, i + LANES);
+      int wi = weightsAt + c * 6;
+      FloatVector v0 = FloatVector.broadcast(SPECIES, wt[wi + 0]);
+      a0 = x0.fma(v0, a0);
+      b0 = x1.fma(v0, b0);
+      FloatVector v1 = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+      a1 = x0.fma(v1, a1);
+      b1 = x1.fma(v1, b1);
+      FloatVector v2 = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+      a2 = x0.fma(v2, a2);
+      b2 = x1.fma(v2, b2);
+      FloatVector v3 = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+      a3 = x0.fma(v3, a3);
+      b3 = x1.fma(v3, b3);
+      FloatVector v4 = FloatVector.broadcast(SPECIES, wt[wi + 4]);
+      a4 = x0.fma(v4, a4);
+      b4 = x1.fma(v4, b4);
+      FloatVector v5 = FloatVector.broadcast(SPECIES, wt[wi + 5]);
+      a5 = x0.fma(v5, a5);
+      b5 = x1.fma(v5, b5);
+    }
+    FloatVector floorLanes = FloatVector.broadcast(SPECIES, lo);
+    FloatVector add0 = FloatVector.fromArray(SPECIES, after, afterAt + 0 * LANES);
+    a0.add(add0).max(floorLanes).intoArray(dst, dstAt + 0 * run);
+    b0.add(add0).max(floorLanes).intoArray(dst, dstAt + 0 * run + LANES);
+    FloatVector add1 = FloatVector.fromArray(SPECIES, after, afterAt + 1 * LANES);
+    a1.add(add1).max(floorLanes).intoArray(dst, dstAt + 1 * run);
+    b1.add(add1).max(floorLanes).intoArray(dst, dstAt + 1 * run + LANES);
+    FloatVector add2 = FloatVector.fromArray(SPECIES, after, afterAt + 2 * LANES);
+    a2.add(add2).max(floorLanes).intoArray(dst, dstAt + 2 * run);
+    b2.add(add2).max(floorLanes).intoArray(dst, dstAt + 2 * run + LANES);
+    FloatVector add3 = FloatVector.fromArray(SPECIES, after, afterAt + 3 * LANES);
+    a3.add(add3).max(floorLanes).intoArray(dst, dstAt + 3 * run);
+    b3.add(add3).max(floorLanes).intoArray(dst, dstAt + 3 * run + LANES);
+    FloatVector add4 = FloatVector.fromArray(SPECIES, after, afterAt + 4 * LANES);
+    a4.add(add4).max(floorLanes).intoArray(dst, dstAt + 4 * run);
+    b4.add(add4).max(floorLanes).intoArray(dst, dstAt + 4 * run + LANES);
+    FloatVector add5 = FloatVector.fromArray(SPECIES, after, afterAt + 5 * LANES);
+    a5.add(add5).max(floorLanes).intoArray(dst, dstAt + 5 * run);
+    b5.add(add5).max(floorLanes).intoArray(dst, dstAt + 5 * run + LANES);
+  }
+
+  /**
+   * {@link #sixPointwise} for the last four outputs (52 = 8 x 6 + 4): a copy less two outputs,
+   * as {@link #fourOutputs} is of {@link #fiveOutputs}.
+   */
+  private void fourPointwise(float[] s, int sAt, int stride, int terms, int weightsAt,
+      float[] dst, int dstAt, int run, float[] init, int initAt, int initChannelStep,
+      int initVectorStep, float[] after, int afterAt, float lo) {
+    final float[] wt = sixWeights;
+    FloatVector a0 = FloatVector.fromArray(SPECIES, init, initAt + 0 * initChannelStep);
+    FloatVector b0 = FloatVector.fromArray(SPECIES, init,
+        initAt + 0 * initChannelStep + initVectorStep);
+    FloatVector a1 = FloatVector.fromArray(SPECIES, init, initAt + 1 * initChannelStep);
+    FloatVector b1 = FloatVector.fromArray(SPECIES, init,
+        initAt + 1 * initChannelStep + initVectorStep);
+    FloatVector a2 = FloatVector.fromArray(SPECIES, init, initAt + 2 * initChannelStep);
+    FloatVector b2 = FloatVector.fromArray(SPECIES, init,
+        initAt + 2 * initChannelStep + initVectorStep);
+    FloatVector a3 = FloatVector.fromArray(SPECIES, init, initAt + 3 * initChannelStep);
+    FloatVector b3 = FloatVector.fromArray(SPECIES, init,
+        initAt + 3 * initChannelStep + initVectorStep);
+    for (int c = 0; c < terms; c++) {
+      int i = sAt + c * stride;
+      FloatVector x0 = FloatVector.fromArray(SPECIES, s, i);
+      FloatVector x1 = FloatVector.fromArray(SPECIES, s, i + LANES);
+      int wi = weightsAt + c * 4;
+      FloatVector v0 = FloatVector.broadcast(SPECIES, wt[wi + 0]);
+      a0 = x0.fma(v0, a0);
+      b0 = x1.fma(v0, b0);
+      FloatVector v1 = FloatVector.broadcast(SPECIES, wt[wi + 1]);
+      a1 = x0.fma(v1, a1);
+      b1 = x1.fma(v1, b1);
+      FloatVector v2 = FloatVector.broadcast(SPECIES, wt[wi + 2]);
+      a2 = x0.fma(v2, a2);
+      b2 = x1.fma(v2, b2);
+      FloatVector v3 = FloatVector.broadcast(SPECIES, wt[wi + 3]);
+      a3 = x0.fma(v3, a3);
+      b3 = x1.fma(v3, b3);
+    }
+    FloatVector floorLanes = FloatVector.broadcast(SPECIES, lo);
+    FloatVector add0 = FloatVector.fromArray(SPECIES, after, afterAt + 0 * LANES);
+    a0.add(add0).max(floorLanes).intoArray(dst, dstAt + 0 * run);
+    b0.add(add0).max(floorLanes).intoArray(dst, dstAt + 0 * run + LANES);
+    FloatVector add1 = FloatVector.fromArray(SPECIES, after, afterAt + 1 * LANES);
+    a1.add(add1).max(floorLanes).intoArray(dst, dstAt + 1 * run);
+    b1.add(add1).max(floorLanes).intoArray(dst, dstAt + 1 * run + LANES);
+    FloatVector add2 = FloatVector.fromArray(SPECIES, after, afterAt + 2 * LANES);
+    a2.add(add2).max(floorLanes).intoArray(dst, dstAt + 2 * run);
+    b2.add(add2).max(floorLanes).intoArray(dst, dstAt + 2 * run + LANES);
+    FloatVector add3 = FloatVector.fromArray(SPECIES, after, afterAt + 3 * LANES);
+    a3.add(add3).max(floorLanes).intoArray(dst, dstAt + 3 * run);
+    b3.add(add3).max(floorLanes).intoArray(dst, dstAt + 3 * run + LANES);
   }
 
   /**
