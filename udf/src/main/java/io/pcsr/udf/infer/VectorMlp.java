@@ -36,8 +36,8 @@ final class VectorMlp {
   private final float[] noBias;
   private final float[] offsetBias; // (s2, firstWidth)
   /**
-   * The same, (firstWidth, s2), where s2 is one lane group (x4 on 16 lanes); else null: a
-   * feature's biases for every offset of an LR pixel in one load.
+   * The same, (firstWidth, s2), where s2 is a whole number of lane groups (x4 on 16 or 8
+   * lanes); else null: a feature's biases for a group of an LR pixel's offsets in one load.
    */
   private final float[] biasByOffset;
   private final float[][] weights; // per later layer, (out, in) row-major
@@ -54,7 +54,7 @@ final class VectorMlp {
     for (int t = 0; t < s2; t++) {
       System.arraycopy(withCarry, t * stride, offsetBias, t * firstWidth, firstWidth);
     }
-    if (s2 == lanes) {
+    if (s2 % lanes == 0) {
       biasByOffset = new float[firstWidth * s2];
       for (int t = 0; t < s2; t++) {
         for (int i = 0; i < firstWidth; i++) {
@@ -208,11 +208,13 @@ final class VectorMlp {
    * lanes, and a row's arithmetic is the same as in {@link #addTo}, so a pixel gets the same
    * value whichever of the two its chunk takes.
    *
-   * <p>Where a lane group holds as many sub-pixels as the scale gives an LR pixel (16 lanes at
-   * x4), an LR pixel heavy throughout fills one group by itself: its first layer is one
-   * broadcast feature plus the offsets' biases, a plain load. The other rows go through the
-   * lanes in groups of any LR pixels, each feature and bias fetched with a vector gather. (A
-   * scalar loop took 30 % as long as the heavy MLP's layers; the gathers halved that.)
+   * <p>Where a lane group holds an LR pixel's sub-pixels a whole number of times (x4: 16 lanes,
+   * or 8 lanes twice), a group's worth of consecutive offsets of one LR pixel, aligned to the
+   * group (an LR pixel heavy throughout, or half of it with 8 lanes), fills one group by
+   * itself: its first layer is one broadcast feature plus the offsets' biases, a plain load.
+   * The other rows go through the lanes in groups of any LR pixels, each feature and bias
+   * fetched with a vector gather. (A scalar loop took 30 % as long as the heavy MLP's layers;
+   * the gathers halved that.)
    *
    * @param features {@link #project}'s table for the chunk, (first width, stride)
    * @param lr the rows' LR pixels, each pixel's rows together and in offset order (as
@@ -225,14 +227,17 @@ final class VectorMlp {
     float[][] scratch = scratch();
     int[] rowAt = new int[span];
     int[] biasAt = new int[span];
-    // rows of whole pixels (a group each) and the rest, by their first row in the list
+    // rows of whole groups of one pixel's offsets and the rest, by their first row in the list
     int[] whole = new int[n / lanes + 1];
     int[] rest = new int[n];
     int wholeCount = 0;
     int restCount = 0;
     boolean byPixel = biasByOffset != null;
     for (int r = 0; r < n; ) {
-      if (byPixel && offset[r] == 0 && r + lanes <= n && lr[r + lanes - 1] == lr[r]) {
+      // a pixel's rows are in offset order, each offset once: lanes rows of one pixel from an
+      // offset that starts a group hold that group's every offset
+      if (byPixel && offset[r] % lanes == 0 && r + lanes <= n
+          && lr[r + lanes - 1] == lr[r] && offset[r + lanes - 1] == offset[r] + lanes - 1) {
         whole[wholeCount++] = r;
         r += lanes;
       } else {
@@ -245,7 +250,7 @@ final class VectorMlp {
       for (int g = 0; g < span; g++) {
         lane[g] = whole[w0 + Math.min(g / lanes, groups - 1)] + g % lanes;
       }
-      firstLayerWhole(features, stride, lr, lane, scratch[0]);
+      firstLayerWhole(features, stride, lr, offset, lane, scratch[0]);
       addRows(laterLayers(scratch), lane, groups * lanes, target, out, plane);
     }
     for (int r0 = 0; r0 < restCount; r0 += span) {
@@ -357,16 +362,18 @@ final class VectorMlp {
   }
 
   /**
-   * {@link #firstLayer} for lane groups that each hold one LR pixel's every offset, in order:
-   * the pixel's feature broadcast, plus the offsets' biases for that feature, contiguous in
-   * {@link #biasByOffset}.
+   * {@link #firstLayer} for lane groups that each hold a group's worth of consecutive offsets of
+   * one LR pixel, in order: the pixel's feature broadcast, plus the offsets' biases for that
+   * feature, contiguous in {@link #biasByOffset}.
    */
-  private void firstLayerWhole(float[] features, int stride, long[] lr, int[] lane,
-      float[] dst) {
+  private void firstLayerWhole(float[] features, int stride, long[] lr, long[] offset,
+      int[] lane, float[] dst) {
+    int s2 = biasByOffset.length / firstWidth;
     for (int v = 0; v < GROUPS; v++) {
       int pixel = (int) lr[lane[v * lanes]];
+      int first = (int) offset[lane[v * lanes]];
       for (int i = 0; i < firstWidth; i++) {
-        FloatVector.fromArray(SPECIES, biasByOffset, i * lanes)
+        FloatVector.fromArray(SPECIES, biasByOffset, i * s2 + first)
             .add(features[i * stride + pixel]).max(0f).intoArray(dst, i * span + v * lanes);
       }
     }

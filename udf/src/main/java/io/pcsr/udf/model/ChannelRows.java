@@ -12,12 +12,8 @@ import java.nio.FloatBuffer;
  * Feature maps for {@link PlanarConv}: image by image, row by row, and within a row one run of
  * pixels per channel ((N, H, C, W) order). Around the pixels is a border of zeros: a row of
  * zeros above and below each image, and in each run one zero before the first pixel and, after
- * the last, at least one: the run is the pixels rounded up to 16 floats, plus 16. The border
+ * the last, enough to round the run up to 16 floats plus one. The border
  * is a 3x3 convolution's zero padding, so the kernel reads neighbours without bounds checks.
- * A run of whole 16-float vectors puts every channel's pixel x at the same place in its cache
- * line, so a 1x1 convolution's loads of one step all straddle lines alike (with runs of 16k + 2
- * floats the CARN backbone took 1-3 % longer; a bare six-output 1x1 over four inputs 47 against
- * 57 GFLOP/s a thread).
  *
  * <p>Why rows of channels rather than whole planes: the next output row of a 3x3 convolution
  * needs the next input row of every channel, and here that is one contiguous stretch of memory
@@ -56,9 +52,9 @@ record ChannelRows(float[] data, int images, int channels, int height, int width
         runLength(width));
   }
 
-  /** Floats per channel run: the pixels rounded up to vectors, plus a vector of border. */
+  /** Floats per channel run: one leading zero, the pixels rounded up to vectors, one zero. */
   static int runLength(int width) {
-    return (width + LANES - 1) / LANES * LANES + LANES;
+    return (width + LANES - 1) / LANES * LANES + 2;
   }
 
   int runLength() {
