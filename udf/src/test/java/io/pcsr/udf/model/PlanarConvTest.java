@@ -167,6 +167,38 @@ class PlanarConvTest {
         grouped.stripScratch()));
   }
 
+  /**
+   * The residual blocks' bands: every row in exactly one band, bands within a row of each
+   * other, about 32 rows, and as many as a whole number per thread wherever the image has the
+   * rows (2K: 276 rows in 10 bands for two threads, not 9).
+   */
+  @Test
+  void residualBandsCoverEveryRowOnceAndShareEvenlyOverThreads() {
+    assertEquals(10, CarnOnHost.Block.bands(276, 2));
+    assertEquals(9, CarnOnHost.Block.bands(276, 1));
+    for (int workers = 1; workers <= 4; workers++) {
+      for (int h = 1; h <= 3000; h++) {
+        int bands = CarnOnHost.Block.bands(h, workers);
+        assertTrue(bands >= 1 && bands <= h, h + " rows, " + bands + " bands");
+        if (h >= workers) {
+          assertEquals(0, bands % workers, h + " rows, " + workers + " threads");
+        }
+        assertEquals(0, CarnOnHost.Block.bandStart(h, bands, 0));
+        assertEquals(h, CarnOnHost.Block.bandStart(h, bands, bands));
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (int b = 0; b < bands; b++) {
+          int rows = CarnOnHost.Block.bandStart(h, bands, b + 1)
+              - CarnOnHost.Block.bandStart(h, bands, b);
+          smallest = Math.min(smallest, rows);
+          largest = Math.max(largest, rows);
+        }
+        assertTrue(smallest >= 1 && largest - smallest <= 1 && largest <= 32,
+            h + " rows in bands of " + smallest + "-" + largest);
+      }
+    }
+  }
+
   @Test
   void refusesShapesOutsideItsBlocks() {
     assertTrue(CarnOnHost.supports(52, 4));
