@@ -23,12 +23,18 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class PlanarConv {
   /**
+   * 16 or 8: the kernels' vector width in floats instead of the JVM's preferred one. For tests:
+   * 16 on an AVX2 machine runs AVX-512's register blocks on emulated 512-bit vectors (the same
+   * sums, about 6x slower), so that both layouts are tested on either kind of machine.
+   */
+  static final String LANES_PROPERTY = "pcsr.planar.lanes";
+  /**
    * 16 floats where the JVM has 512-bit vectors (AVX-512), else 8 (AVX2). A vector runs along a
    * row either way; only the register block changes (see {@link #PAIRS}).
    */
   private static final VectorSpecies<Float> SPECIES =
-      FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512
-          : FloatVector.SPECIES_256;
+      Integer.getInteger(LANES_PROPERTY, FloatVector.SPECIES_PREFERRED.length()) >= 16
+          ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
   private static final int LANES = SPECIES.length();
   /**
    * Block g's 13 outputs in one pass ({@link #pair}: 26 accumulators) where there are 32 vector
