@@ -42,10 +42,31 @@ public final class Upscaler {
    */
   public static final long WHOLE_IMAGE_MAX_LR_PIXELS = 512L * 512;
   public static final int TILE_SIZE = 384;
+  /**
+   * Above {@link #WHOLE_IMAGE_MAX_LR_PIXELS}, a backbone on the host (Java heap) still runs
+   * the whole image at once while its feature maps take at most this share of the maximum heap.
+   */
+  public static final double HOST_WHOLE_IMAGE_HEAP_SHARE = 1.0 / 3;
+
+  /**
+   * Whether {@link #upscale} runs an h x w LR image in one pass rather than in tiles. Each tile
+   * computes a halo of the backbone's receptive radius again: a 4K output (960x540 LR) in six
+   * tiles of 384 took 2830-3219 ms of backbone on two threads against 2350-2378 in one pass,
+   * and raised the routed settings' time ratios to all-heavy from 1.19-1.21 to 1.21-1.33. With
+   * the host backbone that pass holds about 1.1 GB of Java heap, within a third of the
+   * launcher's default 4 GB; an 8K output (4.3 GB) still goes by tiles.
+   */
+  public boolean onePass(int h, int w) {
+    if ((long) h * w <= WHOLE_IMAGE_MAX_LR_PIXELS) {
+      return true;
+    }
+    return engine.backboneOnHost() && engine.model().backbone().hostPeakBytes(h, w)
+        <= HOST_WHOLE_IMAGE_HEAP_SHARE * Runtime.getRuntime().maxMemory();
+  }
 
   /** Image mode: the result of running the whole image at once. */
   public SrResult upscale(FloatImage lr, RoutingPolicy policy, boolean refine) {
-    if ((long) lr.height() * lr.width() > WHOLE_IMAGE_MAX_LR_PIXELS) {
+    if (!onePass(lr.height(), lr.width())) {
       return upscaleTiled(lr, policy, refine, TILE_SIZE);
     }
     long t0 = System.nanoTime();

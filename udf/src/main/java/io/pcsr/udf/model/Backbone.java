@@ -48,6 +48,15 @@ public interface Backbone extends AutoCloseable {
   }
 
   /**
+   * Java heap that {@link #features(NDArray, HostSimd)}'s host kernels hold at their peak for
+   * one h x w image; {@link Long#MAX_VALUE} where there are none (the ops run in libtorch, whose
+   * memory is native or on a device).
+   */
+  default long hostPeakBytes(int h, int w) {
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * How many LR pixels away an input pixel can still change a feature: the sum of the kernel
    * radii. A tile whose halo is at least this wide computes its core exactly as the whole image.
    */

@@ -66,6 +66,10 @@ public final class CarnBackbone implements Backbone {
     return Backbone.super.planarFeatures(x, host, y0, x0, h, w);
   }
 
+  @Override public long hostPeakBytes(int h, int w) {
+    return hasHostKernels() ? CarnOnHost.peakBytes(nf, h, w) : Long.MAX_VALUE;
+  }
+
   /** Whether the host path reads {@code x}: float32 on the CPU, NHWC. */
   private static boolean readable(NDArray x) {
     return !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32

@@ -36,6 +36,18 @@ final class CarnOnHost {
     return nf % groups == 0 && (nf / groups) % PlanarConv.BLOCK == 0 && PlanarConv.supported();
   }
 
+  /**
+   * Feature maps a pass holds at once, at most: the outer cascade's input and two block
+   * outputs, a block's input, its residual blocks' three outputs and two step outputs (see
+   * {@link RowsPool}), and one to spare.
+   */
+  private static final int PEAK_MAPS = 10;
+
+  /** Java heap a pass over one h x w image holds at its peak: its feature maps. */
+  static long peakBytes(int nf, int h, int w) {
+    return PEAK_MAPS * Float.BYTES * (long) nf * (h + 2) * ChannelRows.runLength(w);
+  }
+
   /** (N, h, w, 3) float32 CPU tensor -> (N, h, w, nf) features, a new tensor of its manager. */
   NDArray features(NDArray lrNhwc, boolean parallel) {
     return rows(lrNhwc, parallel).toNhwc(lrNhwc.getManager());

@@ -85,4 +85,31 @@ class TiledEqualsWholeImageTest {
     assertArrayEquals(whole.heavyShare(), viaUpscaler.heavyShare(), "classes via Upscaler");
     assertEquals(whole.flops().paper(), viaUpscaler.flops().paper(), 1e-3 * paper / 1e6);
   }
+
+  /**
+   * Image mode's choice between one pass and tiles: small images always in one pass; above
+   * the libtorch limit, one pass only with the host backbone and while its feature maps fit a
+   * third of the heap (the test JVM runs with -Xmx4g: a 4K output's 1.1 GB does, an 8K
+   * output's 4.3 GB does not).
+   */
+  @org.junit.jupiter.api.Test
+  void imageModeRunsOnePassWhileTheHostBackboneFitsTheHeap() {
+    PcsrEngine engine = ModelCache.engine(Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"),
+        4);
+    Upscaler up = new Upscaler(engine);
+    assertTrue(up.onePass(512, 512));
+    assertTrue(!up.onePass(2160, 3840), "a 16K output never in one pass");
+    long fourK = engine.model().backbone().hostPeakBytes(540, 960);
+    boolean fits = engine.backboneOnHost()
+        && fourK <= Upscaler.HOST_WHOLE_IMAGE_HEAP_SHARE * Runtime.getRuntime().maxMemory();
+    assertEquals(fits, up.onePass(540, 960), "4K output, feature maps " + fourK + " bytes");
+    if (engine.backboneOnHost()) {
+      assertTrue(fourK > 1_000_000_000L && fourK < 1_200_000_000L, fourK + " bytes");
+      assertTrue(!up.onePass(1080, 1920), "8K output");
+    }
+    try (PcsrEngine libtorch = new PcsrEngine(engine.model(), 4, engine.chunkLrPixels(),
+        false)) {
+      assertTrue(!new Upscaler(libtorch).onePass(540, 960), "libtorch backbone: by tiles");
+    }
+  }
 }
