@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
     Precision precision = precisionOption.resolve();
     int chunkSetting = JobConfig.chunk(chunk);
     Upscaler up = new Upscaler(ModelCache.engine(model.resolve(), scale, chunkSetting, gpuMaxChunk,
-        precision));
+        precision), Upscaler.HOST_WHOLE_IMAGE_HEAP_SHARE);
     // float32 twin for the PSNR change of a narrower precision: each setting runs once on it
     Upscaler f32 = precision == Precision.FLOAT32 ? null : new Upscaler(ModelCache.engine(
         model.resolve(), scale, chunkSetting, gpuMaxChunk, Precision.FLOAT32));

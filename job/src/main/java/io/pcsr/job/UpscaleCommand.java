@@ -66,7 +66,7 @@ public final class UpscaleCommand implements Callable<Integer> {
     Precision p = precision.resolve();
     FloatImage lr = ImageCodec.read(input);
     Upscaler upscaler = new Upscaler(ModelCache.engine(modelPath, scale, ChunkChoice.AUTO,
-        ChunkChoice.GPU_MAX_DEFAULT, p));
+        ChunkChoice.GPU_MAX_DEFAULT, p), Upscaler.HOST_WHOLE_IMAGE_HEAP_SHARE);
     RoutingPolicy policy = routing.policy();
     SrResult r = mode == Mode.patch
         ? upscaler.upscalePatches(lr, policy, !noRefine)

@@ -21,8 +21,24 @@ public final class Upscaler {
   private final PcsrEngine engine;
   private final Router router;
   private final PcsrCost cost;
+  /** Share of the max heap a one-pass host backbone may take; 0: never above the pixel limit. */
+  private final double hostHeapShare;
 
+  /**
+   * Image mode in one pass up to {@link #WHOLE_IMAGE_MAX_LR_PIXELS} only: for a Spark task,
+   * which shares its executor's heap with the other tasks running at the same time.
+   */
   public Upscaler(PcsrEngine engine) {
+    this(engine, 0);
+  }
+
+  /**
+   * @param hostHeapShare above {@link #WHOLE_IMAGE_MAX_LR_PIXELS}, a host backbone still runs
+   *     the whole image at once while its feature maps take at most this share of the max heap
+   *     ({@link #onePass}); for a JVM that runs one image at a time (the CLI, {@code bench})
+   */
+  public Upscaler(PcsrEngine engine, double hostHeapShare) {
+    this.hostHeapShare = hostHeapShare;
     this.engine = engine;
     this.cost = PcsrCost.of(engine.model(), engine.scale());
     this.router = new Router(engine.model().routingCost(engine.scale()), cost);
@@ -43,8 +59,8 @@ public final class Upscaler {
   public static final long WHOLE_IMAGE_MAX_LR_PIXELS = 512L * 512;
   public static final int TILE_SIZE = 384;
   /**
-   * Above {@link #WHOLE_IMAGE_MAX_LR_PIXELS}, a backbone on the host (Java heap) still runs
-   * the whole image at once while its feature maps take at most this share of the maximum heap.
+   * The CLI's and {@code bench}'s share of the max heap for a one-pass host backbone (see
+   * {@link #Upscaler(PcsrEngine, double)}).
    */
   public static final double HOST_WHOLE_IMAGE_HEAP_SHARE = 1.0 / 3;
 
@@ -54,14 +70,16 @@ public final class Upscaler {
    * tiles of 384 took 2830-3219 ms of backbone on two threads against 2350-2378 in one pass,
    * and raised the routed settings' time ratios to all-heavy from 1.19-1.21 to 1.21-1.33. With
    * the host backbone that pass holds about 1.1 GB of Java heap, within a third of the
-   * launcher's default 4 GB; an 8K output (4.3 GB) still goes by tiles.
+   * launcher's default 4 GB; an 8K output (4.3 GB) still goes by tiles. Only where this
+   * upscaler was given a heap share: in a Spark task the other tasks share the heap.
    */
   public boolean onePass(int h, int w) {
     if ((long) h * w <= WHOLE_IMAGE_MAX_LR_PIXELS) {
       return true;
     }
-    return engine.backboneOnHost() && engine.model().backbone().hostPeakBytes(h, w)
-        <= HOST_WHOLE_IMAGE_HEAP_SHARE * Runtime.getRuntime().maxMemory();
+    return hostHeapShare > 0 && engine.backboneOnHost()
+        && engine.model().backbone().hostPeakBytes(h, w)
+            <= hostHeapShare * Runtime.getRuntime().maxMemory();
   }
 
   /** Image mode: the result of running the whole image at once. */

@@ -88,16 +88,17 @@ class TiledEqualsWholeImageTest {
 
   /**
    * Image mode's choice between one pass and tiles: small images always in one pass; above
-   * the libtorch limit, one pass only with the host backbone and while its feature maps fit a
-   * third of the heap (the test JVM runs with -Xmx4g: a 4K output's 1.1 GB does, an 8K
-   * output's 4.3 GB does not).
+   * the libtorch limit, one pass only where the upscaler has a heap share (not in a Spark
+   * task), with the host backbone, and while its feature maps fit that share (the test JVM
+   * runs with -Xmx4g: a 4K output's 1.1 GB fits a third, an 8K output's 4.3 GB does not).
    */
   @org.junit.jupiter.api.Test
   void imageModeRunsOnePassWhileTheHostBackboneFitsTheHeap() {
     PcsrEngine engine = ModelCache.engine(Reference.dir().resolve("checkpoints/carn-pcsr-x4.pth"),
         4);
-    Upscaler up = new Upscaler(engine);
+    Upscaler up = new Upscaler(engine, Upscaler.HOST_WHOLE_IMAGE_HEAP_SHARE);
     assertTrue(up.onePass(512, 512));
+    assertTrue(!new Upscaler(engine).onePass(540, 960), "a Spark task's upscaler: by tiles");
     assertTrue(!up.onePass(2160, 3840), "a 16K output never in one pass");
     long fourK = engine.model().backbone().hostPeakBytes(540, 960);
     boolean fits = engine.backboneOnHost()
@@ -109,7 +110,8 @@ class TiledEqualsWholeImageTest {
     }
     try (PcsrEngine libtorch = new PcsrEngine(engine.model(), 4, engine.chunkLrPixels(),
         false)) {
-      assertTrue(!new Upscaler(libtorch).onePass(540, 960), "libtorch backbone: by tiles");
+      assertTrue(!new Upscaler(libtorch, Upscaler.HOST_WHOLE_IMAGE_HEAP_SHARE).onePass(540, 960),
+          "libtorch backbone: by tiles");
     }
   }
 }
