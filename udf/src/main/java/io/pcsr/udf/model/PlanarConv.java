@@ -136,9 +136,9 @@ final class PlanarConv {
     }
     this.floor = reluAfter ? 0f : Float.NEGATIVE_INFINITY;
     this.inputChannels = inputChannels.clone();
-    this.zeroLanes = new float[outChannels * LANES];
     boolean pointwise = !PAIRS && kernel == 1 && groups == 1
         && (outChannels % SIX == 0 || outChannels % SIX == 4);
+    this.zeroLanes = pointwise ? new float[outChannels * LANES] : null;
     this.sixWeights = pointwise ? new float[outChannels * totalIn] : null;
     if (pointwise) {
       for (int first = 0; first < outChannels; first += SIX) {
@@ -291,7 +291,6 @@ final class PlanarConv {
    */
   void row(ChannelRows[] inputs, ChannelRows residual, ChannelRows out, int image, int y,
       Scratch scratch) {
-    int h = out.height();
     int w = out.width();
     int run = out.runLength();
     float[] dst = out.data();
@@ -301,16 +300,7 @@ final class PlanarConv {
       termsOf(inputs, image, y, scratch);
     }
     int rowAt = out.at(image, 0, y);
-    float touched = 0;
-    int last = Math.min(y + kernel / 2, h - 1);
-    for (ChannelRows in : inputs) {
-      touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
-    }
-    if (residual != null) {
-      touched += touch(residual.data(), rowAt - 1, out.rowLength());
-    }
-    touched += touch(dst, rowAt - 1, out.rowLength());
-    sink = touched;
+    readAhead(inputs, residual, out, image, y);
     if (sixWeights != null) {
       float[][] srcs = new float[inputs.length][];
       int[] srcAts = new int[inputs.length];
@@ -398,16 +388,7 @@ final class PlanarConv {
     int nextTerms = next.termsPerBlock - (residual == null ? 1 : 0);
     termsOf(inputs, image, y, scratch);
     int rowAt = out.at(image, 0, y);
-    float touched = 0;
-    int last = Math.min(y + kernel / 2, out.height() - 1);
-    for (ChannelRows in : inputs) {
-      touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
-    }
-    if (residual != null) {
-      touched += touch(residual.data(), rowAt - 1, out.rowLength());
-    }
-    touched += touch(dst, rowAt - 1, out.rowLength());
-    sink = touched;
+    readAhead(inputs, residual, out, image, y);
     float[] strip = nextScratch.strip;
     float[][] strips = {strip};
     int[] stripAt = {0};
@@ -426,6 +407,25 @@ final class PlanarConv {
       }
     }
     next.zeroPastWidth(dst, rowAt, w, run);
+  }
+
+  /**
+   * {@link #touch}es the rows that output row y is about to read and write: each input's
+   * newest (y + k / 2), the residual's and the output's row y.
+   */
+  private void readAhead(ChannelRows[] inputs, ChannelRows residual, ChannelRows out, int image,
+      int y) {
+    int rowAt = out.at(image, 0, y);
+    float touched = 0;
+    int last = Math.min(y + kernel / 2, out.height() - 1);
+    for (ChannelRows in : inputs) {
+      touched += touch(in.data(), in.at(image, 0, last) - 1, in.rowLength());
+    }
+    if (residual != null) {
+      touched += touch(residual.data(), rowAt - 1, out.rowLength());
+    }
+    touched += touch(out.data(), rowAt - 1, out.rowLength());
+    sink = touched;
   }
 
   /**
