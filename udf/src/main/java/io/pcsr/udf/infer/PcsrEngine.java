@@ -595,9 +595,9 @@ public final class PcsrEngine implements AutoCloseable {
     }
     ChunkRoutes.Path heavyRows = routes.heavy();
     if (heavyRows.size() > 0) {
-      heavyOnHost.addGathered(heavyOnHost.project(planar, p0, k, heavyRows.lrIndex()),
-          heavyOnHost.stride(k), heavyRows.lrIndex(), heavyRows.offsetIndex(),
-          heavyRows.hrIndex(), out, plane);
+      VectorMlp.Packed packed = heavyOnHost.projectRows(planar, p0, k, heavyRows.lrIndex());
+      heavyOnHost.addGathered(packed.table(), packed.stride(), packed.rows(),
+          heavyRows.offsetIndex(), heavyRows.hrIndex(), out, plane);
     }
   }
 

@@ -113,6 +113,48 @@ class VectorMlpTest {
     }
   }
 
+  @Test
+  void packedProjectionHoldsTheSameColumnsAsTheChunks() throws IOException {
+    io.pcsr.udf.model.PixelMlp heavy = model("carn").heavy();
+    VectorMlp mlp = new VectorMlp(heavy, 4);
+    int width = heavy.hiddenWidth(0);
+    int channels = heavy.featureWeight().length / width;
+    int p0 = 37;
+    int k = 100;
+    int pixels = p0 + k;
+    int stride = (pixels + 63) / 64 * 64 + io.pcsr.udf.model.PlanarFeatures.SLACK;
+    float[] data = new float[channels * stride];
+    java.util.Random random = new java.util.Random(7);
+    for (int c = 0; c < channels; c++) {
+      for (int p = 0; p < pixels; p++) {
+        data[c * stride + p] = (float) random.nextGaussian();
+      }
+    }
+    var features = new io.pcsr.udf.model.PlanarFeatures(data, channels, pixels, stride);
+    float[] chunk = mlp.project(features, p0, k);
+    int chunkStride = mlp.stride(k);
+    // a few pixels, rows grouped by pixel: packed; most of the chunk's pixels: the chunk itself
+    long[] sparse = {3, 3, 3, 17, 40, 40, 99};
+    long[] dense = java.util.stream.LongStream.range(0, 80).flatMap(p -> java.util.stream
+        .LongStream.of(p, p)).toArray();
+    VectorMlp.Packed few = mlp.projectRows(features, p0, k, sparse);
+    VectorMlp.Packed most = mlp.projectRows(features, p0, k, dense);
+    assertTrue(few.stride() < chunkStride, "packed: " + few.stride() + " columns");
+    assertArrayEquals(new long[] {0, 0, 0, 1, 2, 2, 3}, few.rows());
+    assertTrue(most.rows() == dense && most.stride() == chunkStride, "the chunk's projection");
+    for (VectorMlp.Packed packed : new VectorMlp.Packed[] {few, most}) {
+      long[] lr = packed == few ? sparse : dense;
+      for (int r = 0; r < lr.length; r++) {
+        for (int i = 0; i < width; i++) {
+          float expected = chunk[i * chunkStride + (int) lr[r]];
+          float actual = packed.table()[i * packed.stride() + (int) packed.rows()[r]];
+          assertTrue(expected == actual, "row " + r + " feature " + i + ": " + actual
+              + " packed, " + expected + " in the chunk");
+        }
+      }
+    }
+  }
+
   private static PcsrModel model(String backbone) {
     return ModelCache.engine(
         Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
