@@ -24,8 +24,9 @@ import java.util.List;
  *
  * <p>The passes over the pixels (range, bucket counts, bucket sort) go piece by piece, in
  * parallel on the common pool when asked (on a GPU, where the host's other cores idle: ADM's
- * routing was a third of a 2K image's time on the H200). Each piece sums its own values and the
- * pieces' sums are added in order, so the centroids do not depend on the thread count.
+ * routing was a third of a 2K image's time on the H200). Each bucket's values are summed on
+ * their own and the buckets' sums added in order, so the centroids do not depend on the thread
+ * count.
  */
 public final class TwoMeans {
   static final int MAX_ITER = 20;
@@ -212,40 +213,49 @@ public final class TwoMeans {
       }
       start[BUCKETS] = at;
       sorted = new float[n];
-      double[] sums = new double[pieces.size()];
       HostLoops.forEach(pieces.size(), parallel, i -> {
         Piece piece = pieces.get(i);
         int[] to = next[i];
-        double sum = 0;
         for (int j = piece.from; j < piece.to; j++) {
           float p = piece.values[j];
-          float v = (p - min) / range;
-          sum += v;
-          sorted[to[bucket((p - min) * toBucket)]++] = v;
+          sorted[to[bucket((p - min) * toBucket)]++] = (p - min) / range;
         }
-        sums[i] = sum;
       });
-      double sum = 0;
-      for (double s : sums) {
-        sum += s;
-      }
-      total = sum;
       // each bucket summed on its own, then the running total over buckets: the same numbers
       // whether the buckets are summed in parallel or not
       double[] bucketSums = new double[BUCKETS];
       int groups = BUCKETS / BUCKET_GROUP;
       HostLoops.forEach(groups, parallel, g -> {
         for (int b = g * BUCKET_GROUP; b < (g + 1) * BUCKET_GROUP; b++) {
-          double s = 0;
-          for (int i = start[b]; i < start[b + 1]; i++) {
-            s += sorted[i];
-          }
-          bucketSums[b] = s;
+          bucketSums[b] = sum(sorted, start[b], start[b + 1]);
         }
       });
       for (int b = 0; b < BUCKETS; b++) {
         prefix[b + 1] = prefix[b] + bucketSums[b];
       }
+      total = prefix[BUCKETS];
+    }
+
+    /**
+     * The sum of values [from, to) in double, four running sums in a fixed pattern: one sum's
+     * chain of dependent additions took 1.3 ms of a 2K image's 6.5 ms fit on two threads.
+     */
+    private static double sum(float[] values, int from, int to) {
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = from;
+      for (; i + 4 <= to; i += 4) {
+        s0 += values[i];
+        s1 += values[i + 1];
+        s2 += values[i + 2];
+        s3 += values[i + 3];
+      }
+      for (; i < to; i++) {
+        s0 += values[i];
+      }
+      return (s0 + s1) + (s2 + s3);
     }
 
     /** Bucket of a value scaled to [0, BUCKETS]. */
