@@ -75,8 +75,10 @@ final class ChunkRoutes {
       int from = p0 + i * pieceSize;
       int to = Math.min(p1, from + pieceSize);
       int at = counts[i];
+      int x = from % regionWidth;
+      int corner = hrCorner(from, regionWidth, scale);
       for (int p = from; p < to; p++) {
-        int rowStart = hrCorner(p, regionWidth, scale);
+        int rowStart = corner;
         for (int ty = 0; ty < scale; ty++, rowStart += regionWidth * scale) {
           for (int tx = 0; tx < scale; tx++) {
             int pixel = rowStart + tx;
@@ -88,6 +90,8 @@ final class ChunkRoutes {
             }
           }
         }
+        corner = next(corner, ++x == regionWidth, regionWidth, scale);
+        x = x == regionWidth ? 0 : x;
       }
     });
     return new ChunkRoutes(new Path(lr, off, hr), n, total);
@@ -96,15 +100,30 @@ final class ChunkRoutes {
   /** Heavy HR rows of LR pixels [from, to). */
   private static int count(byte[] flags, int from, int to, int regionWidth, int scale) {
     int n = 0;
+    int x = from % regionWidth;
+    int corner = hrCorner(from, regionWidth, scale);
     for (int p = from; p < to; p++) {
-      int rowStart = hrCorner(p, regionWidth, scale);
+      int rowStart = corner;
       for (int ty = 0; ty < scale; ty++, rowStart += regionWidth * scale) {
         for (int tx = 0; tx < scale; tx++) {
           n += flags[rowStart + tx] != 0 ? 1 : 0;
         }
       }
+      corner = next(corner, ++x == regionWidth, regionWidth, scale);
+      x = x == regionWidth ? 0 : x;
     }
     return n;
+  }
+
+  /**
+   * The HR corner of the LR pixel after the one at {@code corner}: {@code scale} to the right,
+   * or, past the end of an LR row ({@code wrapped}), the first of the next {@code scale} HR
+   * rows. Kept as a running index: from the pixel index it took a division and a remainder per
+   * LR pixel, in a loop over each chunk's flags twice.
+   */
+  private static int next(int corner, boolean wrapped, int regionWidth, int scale) {
+    return wrapped ? corner - (regionWidth - 1) * scale + scale * regionWidth * scale
+        : corner + scale;
   }
 
   /** HR raster index of LR pixel p's top-left sub-pixel. */

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Routing a chunk in parallel pieces (as on a GPU) lists the same heavy rows in the same order. */
+/**
+ * A chunk's heavy rows are the flagged HR pixels of its LR pixels, in pixel and offset order;
+ * routing it in parallel pieces (as on a GPU) lists the same rows in the same order.
+ */
 class ChunkRoutesTest {
 
   @Test
@@ -29,6 +32,22 @@ class ChunkRoutesTest {
       assertArrayEquals(one.heavy().hrIndex(), pieces.heavy().hrIndex());
       assertArrayEquals(one.heavy().lrIndex(), pieces.heavy().lrIndex());
       assertArrayEquals(one.heavy().offsetIndex(), pieces.heavy().offsetIndex());
+      // and the rows are what the flags say, worked out from each pixel's row and column
+      java.util.List<Integer> expected = new java.util.ArrayList<>();
+      for (int p = range[0]; p < range[1]; p++) {
+        for (int t = 0; t < scale * scale; t++) {
+          int hr = ((p / width) * scale + t / scale) * width * scale + (p % width) * scale
+              + t % scale;
+          if (flags[hr] != 0) {
+            expected.add(hr);
+            int row = expected.size() - 1;
+            assertEquals(p - range[0], one.heavy().lrIndex()[row], "LR pixel of row " + row);
+            assertEquals(t, one.heavy().offsetIndex()[row], "offset of row " + row);
+          }
+        }
+      }
+      assertArrayEquals(expected.stream().mapToInt(Integer::intValue).toArray(),
+          one.heavy().hrIndex());
     }
   }
 
