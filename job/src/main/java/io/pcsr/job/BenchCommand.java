@@ -35,7 +35,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path original;
 
   @Option(names = "--repeat", defaultValue = "2",
-      description = "Runs per setting; the fastest counts (default 2).")
+      description = "Timed runs per setting, after one untimed run of each; the fastest "
+          + "counts (default 2).")
   int repeat;
 
   @Option(names = "--scale", defaultValue = "4") int scale;
