@@ -140,19 +140,22 @@ final class VectorMlp {
    *     {@link ChunkRoutes} lists them)
    */
   Packed projectRows(PlanarFeatures features, int p0, int k, long[] lr) {
-    int[] pixel = new int[lr.length + span];
-    long[] column = new long[lr.length];
     int m = 0;
     for (int r = 0; r < lr.length; r++) {
-      if (r == 0 || lr[r] != lr[r - 1]) {
-        pixel[m++] = (int) lr[r];
-      }
-      column[r] = m - 1;
+      m += r == 0 || lr[r] != lr[r - 1] ? 1 : 0;
     }
     if (4L * m > 3L * k) {
       return new Packed(project(features, p0, k), stride(k), lr);
     }
     // lanes past the last pixel repeat it: their columns are computed and never read
+    int[] pixel = new int[m + span];
+    long[] column = new long[lr.length];
+    for (int r = 0, j = -1; r < lr.length; r++) {
+      if (r == 0 || lr[r] != lr[r - 1]) {
+        pixel[++j] = (int) lr[r];
+      }
+      column[r] = j;
+    }
     java.util.Arrays.fill(pixel, m, pixel.length, pixel[Math.max(0, m - 1)]);
     int stride = stride(m);
     int channels = features.channels();
