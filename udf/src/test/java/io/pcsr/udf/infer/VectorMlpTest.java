@@ -155,6 +155,70 @@ class VectorMlpTest {
     }
   }
 
+  @Test
+  void gatheredRowsOfEveryLaneGroupKindMatchTheDensePass() throws IOException {
+    VectorMlp mlp = new VectorMlp(model("carn").heavy(), 4);
+    int k = 64;
+    int channels = model("carn").heavy().featureWeight().length
+        / model("carn").heavy().hiddenWidth(0);
+    int stride = k + io.pcsr.udf.model.PlanarFeatures.SLACK;
+    float[] data = new float[channels * stride];
+    java.util.Random random = new java.util.Random(11);
+    for (int c = 0; c < channels; c++) {
+      for (int p = 0; p < k; p++) {
+        data[c * stride + p] = (float) random.nextGaussian();
+      }
+    }
+    float[] table = mlp.project(
+        new io.pcsr.udf.model.PlanarFeatures(data, channels, k, stride), 0, k);
+    // the chunk as one LR row: pixel q's sub-pixel t at HR (t / 4, 4q + t % 4)
+    int hrWidth = 4 * k;
+    int plane = 4 * hrWidth;
+    int[] corner = new int[k];
+    for (int q = 0; q < k; q++) {
+      corner[q] = 4 * q;
+    }
+    float[] dense = new float[3 * plane];
+    mlp.addTo(table, mlp.stride(k), k, 4, corner, hrWidth, null, dense, plane);
+    // rows of each kind of lane group: 16 consecutive pixels at one offset (whole loads),
+    // scattered pixels at one offset (gathered features, broadcast bias), one pixel's eight
+    // first offsets (a whole group), mixed offsets, and a last span that is not full
+    java.util.TreeSet<Long> rows = new java.util.TreeSet<>(); // pixel * 16 + offset
+    for (long p = 0; p < 16; p++) {
+      rows.add(p * 16 + 5);
+    }
+    for (long p : new long[] {20, 23, 29, 31, 35, 40, 41, 50, 60}) {
+      rows.add(p * 16 + 2);
+    }
+    for (long t = 0; t < 8; t++) {
+      rows.add(45 * 16 + t);
+    }
+    for (long t : new long[] {1, 7, 9, 15}) {
+      rows.add(46 * 16 + t);
+    }
+    rows.add(63L * 16 + 11);
+    long[] lr = rows.stream().mapToLong(r -> r / 16).toArray();
+    long[] offset = rows.stream().mapToLong(r -> r % 16).toArray();
+    int[] target = new int[lr.length];
+    for (int r = 0; r < lr.length; r++) {
+      target[r] = corner[(int) lr[r]] + (int) (offset[r] / 4) * hrWidth + (int) (offset[r] % 4);
+    }
+    float[] gathered = new float[3 * plane];
+    mlp.addGathered(table, mlp.stride(k), lr, offset, target, gathered, plane);
+    for (int r = 0; r < lr.length; r++) {
+      for (int c = 0; c < 3; c++) {
+        int at = c * plane + target[r];
+        assertTrue(dense[at] == gathered[at], "pixel " + lr[r] + " offset " + offset[r]
+            + " band " + c + ": " + gathered[at] + " gathered, " + dense[at] + " dense");
+      }
+    }
+    int touched = 0;
+    for (float v : gathered) {
+      touched += v != 0f ? 1 : 0;
+    }
+    assertTrue(touched == 3 * lr.length, touched + " values written for " + lr.length + " rows");
+  }
+
   private static PcsrModel model(String backbone) {
     return ModelCache.engine(
         Reference.dir().resolve("checkpoints/" + backbone + "-pcsr-x4.pth"), 4).model();
