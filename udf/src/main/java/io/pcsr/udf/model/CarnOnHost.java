@@ -130,10 +130,11 @@ final class CarnOnHost {
      * ring of three rows; the second's goes to the 1x1 a strip of pixels at a time
      * ({@link PlanarConv#rowThen}) and is never stored as a row. One after the other, each
      * read its whole input back from memory: a 2K backbone took 778-858 ms that way against
-     * 762-807 ms in turns with whole intermediate tensors (alternating, one process), and 770-782 ms against 735 ms with whole
-     * tensors against rings (two more such processes). Split over threads, each thread takes
-     * bands of rows the same way, computing the first convolution's row on either side of its
-     * band again; every output row is the same sum either way.
+     * 762-807 ms in turns with whole intermediate tensors (alternating, one process), and
+     * 770-782 ms against 735 ms with whole tensors against rings (two more such processes).
+     * Split over threads, each thread takes bands of rows the same way, computing the first
+     * convolution's row on either side of its band again; every output row is the same sum
+     * either way.
      */
     private ChannelRows residual(ChannelRows x, RowsPool pool, boolean parallel) {
       int n = x.images();
