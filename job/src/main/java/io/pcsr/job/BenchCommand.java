@@ -69,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "rounds (when the host kernels run here).")
   boolean compareLibtorch;
 
+  @Option(names = "--backbone-kernels",
+      description = "Also time each kind of CARN-M host convolution alone on one thread at the "
+          + "LR image's size, best of the rounds (GFLOP/s of useful multiply-adds).")
+  boolean backboneKernels;
+
   /**
    * @param fastestStages each stage's best over the rounds: the backbone does the same work in
    *     every setting, so its round-to-round noise would otherwise move the ratios
@@ -166,7 +171,25 @@ public final class BenchCommand implements Callable<Integer> {
         MachineLimits.CONV_CHANNELS, MachineLimits.CONV_CHANNELS, MachineLimits.CONV_WIDTH,
         MachineLimits.CONV_HEIGHT, limits.conv());
     printHeavyPath(up, lr, ref, limits);
+    if (backboneKernels) {
+      printBackboneKernels(lr);
+    }
     return 0;
+  }
+
+  /** {@code --backbone-kernels}: each convolution kind's rate, one thread, after the settings. */
+  private void printBackboneKernels(FloatImage lr) {
+    if (!io.pcsr.udf.model.ConvKernelRates.supported()) {
+      System.out.println("backbone kernels: not run (this JVM has no 256-bit vectors)");
+      return;
+    }
+    System.out.printf("%nCARN-M host convolutions alone, one thread, %dx%d, best of %d:%n",
+        lr.width(), lr.height(), Math.max(1, repeat));
+    for (var r : io.pcsr.udf.model.ConvKernelRates.measure(lr.height(), lr.width(),
+        Math.max(1, repeat))) {
+      System.out.printf("  %-62s %8.1f ms %7.1f GFLOP/s%n", r.kind(), 1e3 * r.bestSeconds(),
+          r.gflops());
+    }
   }
 
   /**

@@ -1,0 +1,142 @@
+package io.pcsr.udf.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * The rate of each kind of convolution in CARN-M's host backbone ({@link PlanarConv}), timed
+ * alone on one thread at a given image size, with seeded random weights and inputs: which
+ * kernel is farthest from the machine's limit, without a profiler. {@code bench
+ * --backbone-kernels} prints them.
+ *
+ * <p>The inputs are whole feature maps, as the backbone's cascade steps read them (from memory
+ * when the image is large); the residual block runs its three convolutions in turns, row by
+ * row, as {@link CarnOnHost} does.
+ */
+public final class ConvKernelRates {
+  /** CARN-M's channels. */
+  private static final int CHANNELS = 52;
+  /** CARN-M's groups in a residual block's 3x3 convolutions. */
+  private static final int GROUPS = 4;
+
+  private ConvKernelRates() {}
+
+  /**
+   * One kind's best round.
+   *
+   * @param macsPerPixel useful multiply-adds per pixel (what the GFLOP/s count, times two)
+   */
+  public record Rate(String kind, long macsPerPixel, double bestSeconds, double gflops) {}
+
+  /** Whether this JVM runs the host kernels (AVX-512 or AVX2). */
+  public static boolean supported() {
+    return PlanarConv.supported();
+  }
+
+  /**
+   * Each kind's best of {@code rounds} on an image of {@code height} x {@code width} pixels, on
+   * the calling thread; the kinds take turns round by round.
+   */
+  public static List<Rate> measure(int height, int width, int rounds) {
+    if (height < 1 || width < 1 || rounds < 1) {
+      throw new IllegalArgumentException("need a positive size and round count, got "
+          + height + "x" + width + ", " + rounds + " rounds");
+    }
+    if (!supported()) {
+      throw new IllegalStateException("the host kernels need 256-bit or wider vectors here");
+    }
+    Random rnd = new Random(20);
+    int c = CHANNELS;
+    int perGroup = c / GROUPS;
+    PlanarConv grouped = conv(rnd, c * perGroup * 9, new int[] {c}, GROUPS, 3);
+    PlanarConv pointwise = conv(rnd, c * c, new int[] {c}, 1, 1);
+    PlanarConv overTwo = conv(rnd, c * c * 2, new int[] {c, c}, 1, 1);
+    PlanarConv overFour = conv(rnd, c * c * 4, new int[] {c, c, c, c}, 1, 1);
+    ChannelRows[] maps = new ChannelRows[4];
+    for (int i = 0; i < maps.length; i++) {
+      maps[i] = filled(rnd, c, height, width);
+    }
+    RowsPool pool = new RowsPool();
+    List<String> kinds = List.of(
+        "grouped 3x3 52->52, 4 groups",
+        "1x1 52->52 with residual",
+        "1x1 over 2 x 52 (cascade step)",
+        "1x1 over 4 x 52 (cascade step)",
+        "residual block (two grouped 3x3, 1x1 with residual, in turns)");
+    long[] macs = {c * perGroup * 9L, (long) c * c, 2L * c * c, 4L * c * c,
+        2L * c * perGroup * 9 + (long) c * c};
+    List<Supplier<ChannelRows>> runs = List.of(
+        () -> grouped.apply(new ChannelRows[] {maps[0]}, null, pool, false),
+        () -> pointwise.apply(new ChannelRows[] {maps[0]}, maps[1], pool, false),
+        () -> overTwo.apply(new ChannelRows[] {maps[0], maps[1]}, null, pool, false),
+        () -> overFour.apply(maps, null, pool, false),
+        () -> residualBlock(grouped, pointwise, maps[0], pool));
+    double[] best = new double[kinds.size()];
+    java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
+    for (int round = 0; round < rounds; round++) {
+      for (int k = 0; k < kinds.size(); k++) {
+        long t0 = System.nanoTime();
+        ChannelRows out = runs.get(k).get();
+        best[k] = Math.min(best[k], (System.nanoTime() - t0) / 1e9);
+        pool.give(out);
+      }
+    }
+    List<Rate> rates = new ArrayList<>();
+    double pixels = (double) height * width;
+    for (int k = 0; k < kinds.size(); k++) {
+      rates.add(new Rate(kinds.get(k), macs[k], best[k], 2 * macs[k] * pixels / best[k] / 1e9));
+    }
+    return rates;
+  }
+
+  /** relu(1x1(relu(g(relu(g(x))))) + x), the three in turns row by row, as in CARN-M's blocks. */
+  private static ChannelRows residualBlock(PlanarConv grouped, PlanarConv pointwise,
+      ChannelRows x, RowsPool pool) {
+    int h = x.height();
+    int w = x.width();
+    ChannelRows ring = ChannelRows.ring(3, 1, x.channels(), h, w);
+    ChannelRows out = pool.take(1, x.channels(), h, w);
+    ChannelRows[] fromX = {x};
+    ChannelRows[] fromRing = {ring};
+    PlanarConv.Scratch first = grouped.scratch(w);
+    PlanarConv.Scratch second = grouped.scratch(w);
+    PlanarConv.Scratch tail = pointwise.stripScratch();
+    for (int y = 0; y <= h; y++) {
+      if (y < h) {
+        grouped.row(fromX, null, ring, 0, y, first);
+      }
+      if (y >= 1) {
+        grouped.rowThen(fromRing, pointwise, x, out, 0, y - 1, second, tail);
+      }
+    }
+    return out;
+  }
+
+  private static PlanarConv conv(Random rnd, int weights, int[] inputs, int groups, int k) {
+    return new PlanarConv(gaussian(rnd, weights, 0.1f), gaussian(rnd, CHANNELS, 0.1f), CHANNELS,
+        inputs, groups, k, true);
+  }
+
+  private static ChannelRows filled(Random rnd, int channels, int height, int width) {
+    ChannelRows x = new ChannelRows(1, channels, height, width);
+    for (int y = 0; y < height; y++) {
+      for (int ch = 0; ch < channels; ch++) {
+        int at = x.at(0, ch, y);
+        for (int i = 0; i < width; i++) {
+          x.data()[at + i] = (float) rnd.nextGaussian();
+        }
+      }
+    }
+    return x;
+  }
+
+  private static float[] gaussian(Random rnd, int n, float scale) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) rnd.nextGaussian() * scale;
+    }
+    return a;
+  }
+}
