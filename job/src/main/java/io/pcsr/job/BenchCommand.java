@@ -149,6 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println("time/all: best wall time over all-heavy's; stages/all: the sum of each "
         + "stage's best time over the rounds, over all-heavy's; FLOPs/all: official-convention "
         + "FLOPs over all-heavy; exec/all: executed multiply-adds over all-heavy.");
+    String noise = backboneSpread(rows.stream().mapToLong(r -> r.fastestStages.backbone())
+        .filter(n -> n > 0).toArray());
+    if (noise != null) {
+      System.out.println(noise);
+    }
     if (f32 != null) {
       System.out.printf("%n%s vs float32 (same setting, same process):%n", precision.label());
       System.out.printf("  %-26s %12s %14s %14s%n", "setting", "PSNR change", "classes flipped",
@@ -190,6 +195,29 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.printf("  %-62s %8.1f ms %7.1f GFLOP/s%n", r.kind(), 1e3 * r.bestSeconds(),
           r.gflops());
     }
+  }
+
+  /** Spread of the backbone stages above which {@link #backboneSpread} warns. */
+  static final double BACKBONE_SPREAD_WARNING = 0.05;
+
+  /**
+   * A line on the backbone stage's best round in each setting: the same work in every setting
+   * (the routing comes after it), so its spread is how far the machine's speed moved between
+   * the settings' best rounds, and about how far the time ratios can be off. Null for fewer
+   * than two settings with a backbone stage.
+   */
+  static String backboneSpread(long[] backboneNanos) {
+    if (backboneNanos.length < 2) {
+      return null;
+    }
+    long min = java.util.Arrays.stream(backboneNanos).min().getAsLong();
+    long max = java.util.Arrays.stream(backboneNanos).max().getAsLong();
+    double spread = (double) (max - min) / min;
+    return String.format(java.util.Locale.ROOT, "backbone stage (the same work in every "
+        + "setting), best round per setting: %.0f-%.0f ms, %.1f %% apart%s", min / 1e6,
+        max / 1e6, 100 * spread, spread > BACKBONE_SPREAD_WARNING
+            ? ": the machine's speed moved during the run, and the time ratios carry noise of "
+            + "about that size; run again, or with more --repeat" : "");
   }
 
   /**
