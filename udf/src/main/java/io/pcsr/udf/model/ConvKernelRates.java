@@ -11,9 +11,11 @@ import java.util.function.Supplier;
  * kernel is farthest from the machine's limit, without a profiler. {@code bench
  * --backbone-kernels} prints them.
  *
- * <p>The inputs are whole feature maps, as the backbone's cascade steps read them (from memory
- * when the image is large); the residual block runs its three convolutions in turns, row by
- * row, as {@link CarnOnHost} does.
+ * <p>The kinds are the backbone's: its entry convolution, the grouped 3x3 that starts a
+ * residual block, a residual block (two grouped 3x3 and a 1x1 with the residual, in turns row
+ * by row, as {@link CarnOnHost} runs them), and the cascade steps' 1x1 over 2, 3 and 4 inputs.
+ * The inputs are whole feature maps, as the backbone reads them (from memory when the image is
+ * large).
  */
 public final class ConvKernelRates {
   /** CARN-M's channels. */
@@ -50,29 +52,34 @@ public final class ConvKernelRates {
     Random rnd = new Random(20);
     int c = CHANNELS;
     int perGroup = c / GROUPS;
+    PlanarConv entry = conv(rnd, c * 3 * 9, new int[] {3}, 1, 3);
     PlanarConv grouped = conv(rnd, c * perGroup * 9, new int[] {c}, GROUPS, 3);
     PlanarConv pointwise = conv(rnd, c * c, new int[] {c}, 1, 1);
     PlanarConv overTwo = conv(rnd, c * c * 2, new int[] {c, c}, 1, 1);
+    PlanarConv overThree = conv(rnd, c * c * 3, new int[] {c, c, c}, 1, 1);
     PlanarConv overFour = conv(rnd, c * c * 4, new int[] {c, c, c, c}, 1, 1);
+    ChannelRows image = filled(rnd, 3, height, width);
     ChannelRows[] maps = new ChannelRows[4];
     for (int i = 0; i < maps.length; i++) {
       maps[i] = filled(rnd, c, height, width);
     }
     RowsPool pool = new RowsPool();
     List<String> kinds = List.of(
+        "entry 3x3 3->52",
         "grouped 3x3 52->52, 4 groups",
-        "1x1 52->52 with residual",
+        "residual block (two grouped 3x3, 1x1 with residual, in turns)",
         "1x1 over 2 x 52 (cascade step)",
-        "1x1 over 4 x 52 (cascade step)",
-        "residual block (two grouped 3x3, 1x1 with residual, in turns)");
-    long[] macs = {c * perGroup * 9L, (long) c * c, 2L * c * c, 4L * c * c,
-        2L * c * perGroup * 9 + (long) c * c};
+        "1x1 over 3 x 52 (cascade step)",
+        "1x1 over 4 x 52 (cascade step)");
+    long[] macs = {c * 3 * 9L, c * perGroup * 9L, 2L * c * perGroup * 9 + (long) c * c,
+        2L * c * c, 3L * c * c, 4L * c * c};
     List<Supplier<ChannelRows>> runs = List.of(
+        () -> entry.apply(new ChannelRows[] {image}, null, pool, false),
         () -> grouped.apply(new ChannelRows[] {maps[0]}, null, pool, false),
-        () -> pointwise.apply(new ChannelRows[] {maps[0]}, maps[1], pool, false),
+        () -> residualBlock(grouped, pointwise, maps[0], pool),
         () -> overTwo.apply(new ChannelRows[] {maps[0], maps[1]}, null, pool, false),
-        () -> overFour.apply(maps, null, pool, false),
-        () -> residualBlock(grouped, pointwise, maps[0], pool));
+        () -> overThree.apply(new ChannelRows[] {maps[0], maps[1], maps[2]}, null, pool, false),
+        () -> overFour.apply(maps, null, pool, false));
     double[] best = new double[kinds.size()];
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
     for (int round = 0; round < rounds; round++) {
