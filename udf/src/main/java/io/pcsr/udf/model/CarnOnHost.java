@@ -136,7 +136,7 @@ final class CarnOnHost {
      * convolution's row on either side of its band again; every output row is the same sum
      * either way.
      */
-    private ChannelRows residual(ChannelRows x, RowsPool pool, boolean parallel) {
+    ChannelRows residual(ChannelRows x, RowsPool pool, boolean parallel) {
       int n = x.images();
       int h = x.height();
       ChannelRows out = pool.take(n, x.channels(), h, x.width());

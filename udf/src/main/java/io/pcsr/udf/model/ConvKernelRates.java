@@ -58,6 +58,8 @@ public final class ConvKernelRates {
     PlanarConv overTwo = conv(rnd, c * c * 2, new int[] {c, c}, 1, 1);
     PlanarConv overThree = conv(rnd, c * c * 3, new int[] {c, c, c}, 1, 1);
     PlanarConv overFour = conv(rnd, c * c * 4, new int[] {c, c, c, c}, 1, 1);
+    // a residual block's own code (its cascade is not run here)
+    CarnOnHost.Block block = new CarnOnHost.Block(grouped, grouped, pointwise, null);
     ChannelRows image = filled(rnd, 3, height, width);
     ChannelRows[] maps = new ChannelRows[4];
     for (int i = 0; i < maps.length; i++) {
@@ -76,7 +78,7 @@ public final class ConvKernelRates {
     List<Supplier<ChannelRows>> runs = List.of(
         () -> entry.apply(new ChannelRows[] {image}, null, pool, false),
         () -> grouped.apply(new ChannelRows[] {maps[0]}, null, pool, false),
-        () -> residualBlock(grouped, pointwise, maps[0], pool),
+        () -> block.residual(maps[0], pool, false),
         () -> overTwo.apply(new ChannelRows[] {maps[0], maps[1]}, null, pool, false),
         () -> overThree.apply(new ChannelRows[] {maps[0], maps[1], maps[2]}, null, pool, false),
         () -> overFour.apply(maps, null, pool, false));
@@ -96,29 +98,6 @@ public final class ConvKernelRates {
       rates.add(new Rate(kinds.get(k), macs[k], best[k], 2 * macs[k] * pixels / best[k] / 1e9));
     }
     return rates;
-  }
-
-  /** relu(1x1(relu(g(relu(g(x))))) + x), the three in turns row by row, as in CARN-M's blocks. */
-  private static ChannelRows residualBlock(PlanarConv grouped, PlanarConv pointwise,
-      ChannelRows x, RowsPool pool) {
-    int h = x.height();
-    int w = x.width();
-    ChannelRows ring = ChannelRows.ring(3, 1, x.channels(), h, w);
-    ChannelRows out = pool.take(1, x.channels(), h, w);
-    ChannelRows[] fromX = {x};
-    ChannelRows[] fromRing = {ring};
-    PlanarConv.Scratch first = grouped.scratch(w);
-    PlanarConv.Scratch second = grouped.scratch(w);
-    PlanarConv.Scratch tail = pointwise.stripScratch();
-    for (int y = 0; y <= h; y++) {
-      if (y < h) {
-        grouped.row(fromX, null, ring, 0, y, first);
-      }
-      if (y >= 1) {
-        grouped.rowThen(fromRing, pointwise, x, out, 0, y - 1, second, tail);
-      }
-    }
-    return out;
   }
 
   private static PlanarConv conv(Random rnd, int weights, int[] inputs, int groups, int k) {

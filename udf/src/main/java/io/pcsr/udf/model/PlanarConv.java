@@ -48,7 +48,10 @@ final class PlanarConv {
   static final int BLOCK = 13;
   /** Outputs per pass of {@link #pointwiseStep}. */
   private static final int SIX = 6;
-  /** Channel stride of {@link #rowThen}'s strip: the pixels of one step. */
+  /**
+   * Channel stride of the strips of one step's pixels: {@link #rowThen}'s hand-off and
+   * {@link #copyStrip}'s copy, both read by {@link #pointwiseStep}.
+   */
   private static final int STRIP_RUN = 2 * LANES;
   /** Rows per parallel piece. */
   private static final int PIECE_ROWS = 4;
