@@ -12,6 +12,7 @@ import io.pcsr.udf.model.Precision;
 import io.pcsr.udf.routing.RoutingPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
    */
   record Row(String name, double seconds, double paperFlops, double executedFlops, double heavy,
       double psnr, PrecisionDelta delta, SrResult.StageNanos stages,
-      SrResult.StageNanos fastestStages) {}
+      SrResult.StageNanos fastestStages, long[] roundNanos) {}
 
   /** A setting's run, at the benchmarked precision or at float32 for the comparison. */
   interface Setting {
@@ -154,6 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (noise != null) {
       System.out.println(noise);
     }
+    printRoundRatios(rows);
     if (f32 != null) {
       System.out.printf("%n%s vs float32 (same setting, same process):%n", precision.label());
       System.out.printf("  %-26s %12s %14s %14s%n", "setting", "PSNR change", "classes flipped",
@@ -180,6 +182,58 @@ public final class BenchCommand implements Callable<Integer> {
       printBackboneKernels(lr);
     }
     return 0;
+  }
+
+  /**
+   * Each setting's wall time over all-heavy's in the same round (the settings run back to back
+   * within a round), then the median and range over the rounds, next to the best-round ratio
+   * and both over the FLOP share. A slow spell of the shared machine that spans a round moves
+   * both times of a round alike; the best rounds of two settings can come from different
+   * spells.
+   */
+  private static void printRoundRatios(List<Row> rows) {
+    Row ref = rows.get(0);
+    if (ref.roundNanos.length < 2) {
+      return;
+    }
+    System.out.printf("%nper round (each setting over all-heavy in the same round), %d rounds:%n",
+        ref.roundNanos.length);
+    System.out.printf("  %-26s %16s %18s %12s %14s%n", "setting", "median time/all",
+        "range", "best/FLOPs", "median/FLOPs");
+    for (Row r : rows.subList(1, rows.size())) {
+      double[] ratios = roundRatios(r.roundNanos, ref.roundNanos);
+      double share = r.paperFlops / ref.paperFlops;
+      System.out.printf("  %-26s %16.3f %10.3f-%.3f %12.3f %14.3f%n", r.name, median(ratios),
+          Arrays.stream(ratios).min().orElse(Double.NaN),
+          Arrays.stream(ratios).max().orElse(Double.NaN),
+          r.seconds / ref.seconds / share, median(ratios) / share);
+    }
+    System.out.println("  best/FLOPs: the table's time/all over FLOPs/all (issue 8's target: "
+        + "at most 1.2 for k=0 and ADM); median/FLOPs: the median per-round ratio over it.");
+  }
+
+  /** Round i's time of a setting over round i's reference time. */
+  static double[] roundRatios(long[] setting, long[] reference) {
+    if (setting.length != reference.length) {
+      throw new IllegalArgumentException("rounds differ: " + setting.length + " against "
+          + reference.length);
+    }
+    double[] ratios = new double[setting.length];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = (double) setting[i] / reference[i];
+    }
+    return ratios;
+  }
+
+  /** The middle value, or the mean of the middle two; NaN for none. */
+  static double median(double[] values) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int mid = sorted.length / 2;
+    return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   }
 
   /** {@code --backbone-kernels}: each convolution kind's rate, one thread, after the settings. */
@@ -253,9 +307,12 @@ public final class BenchCommand implements Callable<Integer> {
     for (Setting s : settings.values()) {
       s.run(up);
     }
-    for (int round = 0; round < Math.max(1, repeat); round++) {
+    int rounds = Math.max(1, repeat);
+    java.util.Map<String, long[]> roundNanos = new java.util.HashMap<>();
+    for (int round = 0; round < rounds; round++) {
       for (var e : settings.entrySet()) {
         SrResult r = e.getValue().run(up);
+        roundNanos.computeIfAbsent(e.getKey(), k -> new long[rounds])[round] = r.nanos();
         best.merge(e.getKey(), r, (a, b) -> b.nanos() < a.nanos() ? b : a);
         fastest.merge(e.getKey(), r.stageNanos(), SrResult.StageNanos::fastest);
       }
@@ -273,7 +330,8 @@ public final class BenchCommand implements Callable<Integer> {
       PrecisionDelta delta = float32 == null || !pcsr ? null
           : PrecisionDelta.of(b, settings.get(name).run(float32), hr, scale);
       rows.add(new Row(name, b.nanos() / 1e9, b.flops().paper(), b.flops().executed(),
-          b.heavyFraction(), psnr, delta, b.stageNanos(), fastest.get(name)));
+          b.heavyFraction(), psnr, delta, b.stageNanos(), fastest.get(name),
+          roundNanos.get(name)));
     }
     return rows;
   }
