@@ -110,6 +110,10 @@ public final class JobBenchCommand implements Callable<Integer> {
     double afterShuffle = Double.POSITIVE_INFINITY;
     double lastJob = 0; // the timeline below is the last job's
     List<String> roundTimes = new ArrayList<>(); // each job's time, to show the spread
+    // each round's times, for the overhead round by round (the ways run back to back)
+    List<Double> bareRounds = new ArrayList<>();
+    List<Double> withOutputRounds = new ArrayList<>();
+    List<Double> jobRounds = new ArrayList<>();
     for (int round = 0; round < Math.max(1, rounds); round++) {
     if (!skipBare) {
       // warm-up on one tile, as the job's first task also pays for it
@@ -118,11 +122,13 @@ public final class JobBenchCommand implements Callable<Integer> {
       BareRun plain = bareRun(engine, policy, images, halo, null);
       roundTimes.add(String.format("round %d: bare engine %.2f s", round + 1, plain.seconds()));
       bare = Math.min(bare, plain.seconds());
+      bareRounds.add(plain.seconds());
       mp = plain.outputPixels();
       Path folder = Files.createTempDirectory("pcsr-bench-bare");
       try (BareOutputs outputs = new BareOutputs(folder,
           PixelStats.RowCosts.of(cost, 4, "full".equals(pixelStats)), pixelStats)) {
         double seconds = bareRun(engine, policy, images, halo, outputs).seconds();
+        withOutputRounds.add(seconds);
         roundTimes.add(String.format("round %d: bare engine + outputs %.2f s", round + 1,
             seconds));
         if (seconds < bareWithOutputs) {
@@ -186,6 +192,7 @@ public final class JobBenchCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - t0) / 1e9;
       lastJob = seconds;
       roundTimes.add(String.format("round %d: job %.2f s", round + 1, seconds));
+      jobRounds.add(seconds);
       job = Math.min(job, seconds);
     } finally {
       Sessions.stopIfOwned(spark);
@@ -222,6 +229,9 @@ public final class JobBenchCommand implements Callable<Integer> {
     System.out.println(o.reconciliation());
     System.out.println("Times by round (the fastest of each counts above):");
     roundTimes.forEach(r -> System.out.println("  " + r));
+    if (!skipBare && jobRounds.size() > 1) {
+      System.out.println(overheadByRound(bareRounds, withOutputRounds, jobRounds));
+    }
     System.out.println("Spark stages (the last run):");
     stages.forEach(System.out::println);
     // the gaps between jobs are driver time: planning, listing, commits, collects
@@ -252,6 +262,29 @@ public final class JobBenchCommand implements Callable<Integer> {
     return conf;
   }
 
+
+  /**
+   * The overhead round by round: each round's job over the same round's bare engine (and over
+   * the bare engine with the outputs), their median and range. The three ways run back to back
+   * within a round, so a slow spell that spans a round moves them alike, where the fastest
+   * rounds of two ways can come from different spells.
+   */
+  static String overheadByRound(List<Double> bare, List<Double> bareWithOutputs,
+      List<Double> job) {
+    double[] overBare = new double[job.size()];
+    double[] overOutputs = new double[job.size()];
+    for (int i = 0; i < job.size(); i++) {
+      overBare[i] = 100 * (job.get(i) / bare.get(i) - 1);
+      overOutputs[i] = 100 * (job.get(i) / bareWithOutputs.get(i) - 1);
+    }
+    return String.format(java.util.Locale.ROOT, "Spark overhead round by round (the job over the "
+        + "same round's bare engine): median %.1f %% (%.1f to %.1f); over the bare engine with "
+        + "the outputs: median %.1f %% (%.1f to %.1f)", BenchCommand.median(overBare),
+        java.util.Arrays.stream(overBare).min().getAsDouble(),
+        java.util.Arrays.stream(overBare).max().getAsDouble(), BenchCommand.median(overOutputs),
+        java.util.Arrays.stream(overOutputs).min().getAsDouble(),
+        java.util.Arrays.stream(overOutputs).max().getAsDouble());
+  }
   /** The job's wall time in a session of its own, with the given in-task assembly limit. */
   private double timeJob(long inTaskAssemblyPixels) throws Exception {
     Path out = Files.createTempDirectory("pcsr-bench-job");

@@ -55,6 +55,15 @@ class JobBenchCommandTest extends SparkTestBase {
     assertEquals(2, spark().range(2).count(), "the test session is still up");
   }
 
+  @Test
+  void overheadRoundByRoundPairsTheJobWithItsOwnRound() {
+    // round 2 was slow for all three ways: its overhead is still 10 % over the bare engine
+    String line = JobBenchCommand.overheadByRound(java.util.List.of(30.0, 40.0, 29.0),
+        java.util.List.of(31.5, 42.0, 30.0), java.util.List.of(33.0, 44.0, 29.0));
+    Assertions.assertTrue(line.contains("median 10.0 % (0.0 to 10.0)"), line);
+    Assertions.assertTrue(line.contains("with the outputs: median 4.8 % (-3.3 to 4.8)"), line);
+  }
+
   private static double seconds(String text, String regex) {
     Matcher m = Pattern.compile(regex).matcher(text);
     Assertions.assertTrue(m.find(), "no match for " + regex + " in:\n" + text);
