@@ -2,6 +2,8 @@ import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Two builds of the udf module timed in one process, round after round in turn: each jar in
@@ -12,7 +14,8 @@ import java.nio.file.Path;
  * <p>Run by deploy/udf-ab.sh, which puts DJL and the rest of the job's libraries (not the udf
  * jar) on the class path. Arguments: JAR_A JAR_B HR.png CHECKPOINT SETTING ROUNDS THREADS
  * [WxH]; SETTING as the CLI's --routing (k=-25 is all-heavy; "k=0" refines, as bench does).
- * Prints, per jar, the fastest of the rounds after two warm-up rounds, stage by stage.
+ * Prints, per jar, the fastest of the rounds after two warm-up rounds, stage by stage, then
+ * B over A round by round (median and range): a slow spell that spans a round moves both.
  *
  * <p>Caveat seen at the seventeenth stop: now and then one loader's backbone ran 15-20 % slower
  * than usual for a whole process, on either build; compare several processes, both orders.
@@ -37,9 +40,13 @@ public final class UdfAb {
             args.length > 7 ? args[7] : null)};
     int rounds = Integer.parseInt(args[5]);
     long[][] best = new long[2][];
+    // each counted round's B over A per stage: the two builds run back to back in a round
+    List<double[]> ratios = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
+      long[][] times = new long[2][];
       for (int b = 0; b < 2; b++) {
         long[] t = builds[b].run();
+        times[b] = t;
         if (round < 2) {
           continue; // warm-up: the JIT, the allocator
         }
@@ -50,12 +57,32 @@ public final class UdfAb {
           best[b][s] = Math.min(best[b][s], t[s]);
         }
       }
+      if (round >= 2) {
+        double[] r = new double[STAGES.length];
+        for (int s = 0; s < r.length; s++) {
+          r[s] = (double) times[1][s] / times[0][s];
+        }
+        ratios.add(r);
+      }
     }
     for (int b = 0; b < 2; b++) {
       StringBuilder line = new StringBuilder(Path.of(args[b]).getFileName().toString())
           .append(':');
       for (int s = 0; s < STAGES.length; s++) {
         line.append(String.format(" %s %.1f ms", STAGES[s], best[b][s] / 1e6));
+      }
+      System.out.println(line);
+    }
+    if (!ratios.isEmpty()) {
+      StringBuilder line = new StringBuilder(Path.of(args[1]).getFileName() + " over "
+          + Path.of(args[0]).getFileName() + ", round by round, median (range):");
+      for (int s = 0; s < STAGES.length; s++) {
+        int stage = s;
+        double[] r = ratios.stream().mapToDouble(x -> x[stage]).sorted().toArray();
+        double median = r.length % 2 == 1 ? r[r.length / 2]
+            : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        line.append(String.format(" %s %.3f (%.3f-%.3f)", STAGES[s], median, r[0],
+            r[r.length - 1]));
       }
       System.out.println(line);
     }
