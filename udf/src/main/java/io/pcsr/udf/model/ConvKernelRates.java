@@ -66,28 +66,26 @@ public final class ConvKernelRates {
       maps[i] = filled(rnd, c, height, width);
     }
     RowsPool pool = new RowsPool();
-    List<String> kinds = List.of(
-        "entry 3x3 3->52",
-        "grouped 3x3 52->52, 4 groups",
-        "residual block (two grouped 3x3, 1x1 with residual, in turns)",
-        "1x1 over 2 x 52 (cascade step)",
-        "1x1 over 3 x 52 (cascade step)",
-        "1x1 over 4 x 52 (cascade step)");
-    long[] macs = {c * 3 * 9L, c * perGroup * 9L, 2L * c * perGroup * 9 + (long) c * c,
-        2L * c * c, 3L * c * c, 4L * c * c};
-    List<Supplier<ChannelRows>> runs = List.of(
-        () -> entry.apply(new ChannelRows[] {image}, null, pool, false),
-        () -> grouped.apply(new ChannelRows[] {maps[0]}, null, pool, false),
-        () -> block.residual(maps[0], pool, false),
-        () -> overTwo.apply(new ChannelRows[] {maps[0], maps[1]}, null, pool, false),
-        () -> overThree.apply(new ChannelRows[] {maps[0], maps[1], maps[2]}, null, pool, false),
-        () -> overFour.apply(maps, null, pool, false));
+    List<Kind> kinds = List.of(
+        new Kind("entry 3x3 3->52", c * 3 * 9L,
+            () -> entry.apply(new ChannelRows[] {image}, null, pool, false)),
+        new Kind("grouped 3x3 52->52, 4 groups", c * perGroup * 9L,
+            () -> grouped.apply(new ChannelRows[] {maps[0]}, null, pool, false)),
+        new Kind("residual block (two grouped 3x3, 1x1 with residual, in turns)",
+            2L * c * perGroup * 9 + (long) c * c, () -> block.residual(maps[0], pool, false)),
+        new Kind("1x1 over 2 x 52 (cascade step)", 2L * c * c,
+            () -> overTwo.apply(new ChannelRows[] {maps[0], maps[1]}, null, pool, false)),
+        new Kind("1x1 over 3 x 52 (cascade step)", 3L * c * c,
+            () -> overThree.apply(new ChannelRows[] {maps[0], maps[1], maps[2]}, null, pool,
+                false)),
+        new Kind("1x1 over 4 x 52 (cascade step)", 4L * c * c,
+            () -> overFour.apply(maps, null, pool, false)));
     double[] best = new double[kinds.size()];
     java.util.Arrays.fill(best, Double.POSITIVE_INFINITY);
     for (int round = 0; round < rounds; round++) {
       for (int k = 0; k < kinds.size(); k++) {
         long t0 = System.nanoTime();
-        ChannelRows out = runs.get(k).get();
+        ChannelRows out = kinds.get(k).run().get();
         best[k] = Math.min(best[k], (System.nanoTime() - t0) / 1e9);
         pool.give(out);
       }
@@ -95,10 +93,15 @@ public final class ConvKernelRates {
     List<Rate> rates = new ArrayList<>();
     double pixels = (double) height * width;
     for (int k = 0; k < kinds.size(); k++) {
-      rates.add(new Rate(kinds.get(k), macs[k], best[k], 2 * macs[k] * pixels / best[k] / 1e9));
+      Kind kind = kinds.get(k);
+      rates.add(new Rate(kind.name(), kind.macs(), best[k],
+          2 * kind.macs() * pixels / best[k] / 1e9));
     }
     return rates;
   }
+
+  /** A kind of convolution: its name, useful multiply-adds per pixel, and one run of it. */
+  private record Kind(String name, long macs, Supplier<ChannelRows> run) {}
 
   private static PlanarConv conv(Random rnd, int weights, int[] inputs, int groups, int k) {
     return new PlanarConv(gaussian(rnd, weights, 0.1f), gaussian(rnd, CHANNELS, 0.1f), CHANNELS,
