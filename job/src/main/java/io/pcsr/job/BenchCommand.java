@@ -203,10 +203,11 @@ public final class BenchCommand implements Callable<Integer> {
     for (Row r : rows.subList(1, rows.size())) {
       double[] ratios = roundRatios(r.roundNanos, ref.roundNanos);
       double share = r.paperFlops / ref.paperFlops;
-      System.out.printf("  %-26s %16.3f %10.3f-%.3f %12.3f %14.3f%n", r.name, median(ratios),
+      double median = median(ratios);
+      System.out.printf("  %-26s %16.3f %10.3f-%.3f %12.3f %14.3f%n", r.name, median,
           Arrays.stream(ratios).min().orElse(Double.NaN),
           Arrays.stream(ratios).max().orElse(Double.NaN),
-          r.seconds / ref.seconds / share, median(ratios) / share);
+          r.seconds / ref.seconds / share, median / share);
     }
     System.out.println("  best/FLOPs: the table's time/all over FLOPs/all (issue 8's target: "
         + "at most 1.2 for k=0 and ADM); median/FLOPs: the median per-round ratio over it.");
@@ -264,8 +265,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (backboneNanos.length < 2) {
       return null;
     }
-    long min = java.util.Arrays.stream(backboneNanos).min().getAsLong();
-    long max = java.util.Arrays.stream(backboneNanos).max().getAsLong();
+    long min = Arrays.stream(backboneNanos).min().getAsLong();
+    long max = Arrays.stream(backboneNanos).max().getAsLong();
     double spread = (double) (max - min) / min;
     return String.format(java.util.Locale.ROOT, "backbone stage (the same work in every "
         + "setting), best round per setting: %.0f-%.0f ms, %.1f %% apart%s", min / 1e6,

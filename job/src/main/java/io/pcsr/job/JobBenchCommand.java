@@ -262,7 +262,6 @@ public final class JobBenchCommand implements Callable<Integer> {
     return conf;
   }
 
-
   /**
    * The overhead round by round: each round's job over the same round's bare engine (and over
    * the bare engine with the outputs), their median and range. The three ways run back to back
@@ -278,13 +277,17 @@ public final class JobBenchCommand implements Callable<Integer> {
       overOutputs[i] = 100 * (job.get(i) / bareWithOutputs.get(i) - 1);
     }
     return String.format(java.util.Locale.ROOT, "Spark overhead round by round (the job over the "
-        + "same round's bare engine): median %.1f %% (%.1f to %.1f); over the bare engine with "
-        + "the outputs: median %.1f %% (%.1f to %.1f)", BenchCommand.median(overBare),
-        java.util.Arrays.stream(overBare).min().getAsDouble(),
-        java.util.Arrays.stream(overBare).max().getAsDouble(), BenchCommand.median(overOutputs),
-        java.util.Arrays.stream(overOutputs).min().getAsDouble(),
-        java.util.Arrays.stream(overOutputs).max().getAsDouble());
+        + "same round's bare engine): %s; over the bare engine with the outputs: %s",
+        medianAndRange(overBare), medianAndRange(overOutputs));
   }
+
+  /** "median M % (min to max)" of percentages. */
+  private static String medianAndRange(double[] percent) {
+    return String.format(java.util.Locale.ROOT, "median %.1f %% (%.1f to %.1f)",
+        BenchCommand.median(percent), java.util.Arrays.stream(percent).min().getAsDouble(),
+        java.util.Arrays.stream(percent).max().getAsDouble());
+  }
+
   /** The job's wall time in a session of its own, with the given in-task assembly limit. */
   private double timeJob(long inTaskAssemblyPixels) throws Exception {
     Path out = Files.createTempDirectory("pcsr-bench-job");
